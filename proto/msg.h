@@ -1,0 +1,66 @@
+/*
+ * msg.h - message types (from proto.def) and the compound messages with
+ * their encoders and strict decoders. Decoders return 0 only when the
+ * whole frame was consumed and every bound held.
+ */
+#ifndef VP_MSG_H
+#define VP_MSG_H
+
+#include <stdint.h>
+
+#include "codec.h"
+#include "errors.h"
+
+enum pr_type {
+#define X(name, num, fields) name = num,
+#include "proto.def"
+#undef X
+};
+
+const char *pr_type_name(unsigned type);	/* NULL when unknown */
+
+/* Bounds of the strings that cross the socketpair. */
+#define PR_ADDR_MAX	1024	/* a command-line token */
+#define PR_PASS_MAX	1024	/* a REST argument */
+#define PR_FIELD_MAX	512	/* one vpasswd field */
+#define PR_PATH_MAX	1024
+
+enum pr_login_mode { PR_MODE_FULL = 0, PR_MODE_COMPACT = 1, PR_MODE_SILENT = 2 };
+
+struct pr_login {
+	uint8_t		mode;
+	char		address[PR_ADDR_MAX];
+	char		password[PR_PASS_MAX];
+};
+
+/* The user record block of PROTOCOL.md 4.0.2. */
+struct pr_user {
+	char		name[PR_FIELD_MAX];
+	char		comment[PR_FIELD_MAX];
+	char		quota[PR_FIELD_MAX];
+	char		dir[PR_FIELD_MAX];
+	char		passwd[PR_FIELD_MAX];
+	char		clear[PR_FIELD_MAX];
+	uint32_t	flags;
+};
+
+struct pr_login_reply {
+	uint8_t		level;		/* 1 user, 2 domain admin, 3 system admin */
+	uint32_t	uid;
+	uint32_t	gid;
+	char		domain[PR_FIELD_MAX];	/* the real (own) domain */
+	char		vpopmail_dir[PR_PATH_MAX];
+	char		domain_dir[PR_PATH_MAX];
+	struct pr_user	user;		/* flags = the session copy */
+};
+
+void	pr_put_login(struct pr_buf *, const struct pr_login *);
+int	pr_get_login(struct pr_buf *, struct pr_login *);
+void	pr_put_status(struct pr_buf *, const struct vp_status *);
+int	pr_get_status(struct pr_buf *, struct vp_status *);
+void	pr_put_user(struct pr_buf *, const struct pr_user *);
+int	pr_get_user(struct pr_buf *, struct pr_user *);
+void	pr_put_login_reply(struct pr_buf *, const struct pr_login_reply *);
+int	pr_get_login_reply(struct pr_buf *, struct pr_login_reply *);
+
+#endif
