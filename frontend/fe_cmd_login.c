@@ -1,0 +1,97 @@
+/*
+ * fe_cmd_login.c - login, clogin, slogin and quit. The frontend only
+ * forwards the address and password; the privhelper decides, counts the
+ * failure and answers every kind of failure with the same line.
+ */
+#include <string.h>
+
+#include "fe_format.h"
+#include "fe_session.h"
+
+static void
+login_reply(struct fe_session *s, const struct pr_login_reply *r, int mode)
+{
+	s->logged_in = 1;
+	s->level = r->level;
+	s->flags = r->user.flags;
+	s->compact = mode != PR_MODE_FULL;
+	memcpy(s->user, r->user.name, sizeof(s->user));
+	memcpy(s->domain, r->domain, sizeof(s->domain));
+	if (mode == PR_MODE_SILENT) {
+		fe_puts(&s->io, "+OK \r\n");
+		return;
+	}
+	fe_puts(&s->io, "+OK+\r\n");
+	fe_printf(&s->io, "vpopmail_dir %s\r\n", r->vpopmail_dir);
+	fe_printf(&s->io, "domain_dir %s\r\n", r->domain_dir);
+	fe_printf(&s->io, "uid %u\r\n", (unsigned)r->uid);
+	fe_printf(&s->io, "gid %u\r\n", (unsigned)r->gid);
+	fe_put_user(&s->io, &r->user, s->compact);
+	fe_puts(&s->io, ".\r\n");
+}
+
+static void
+do_login(struct fe_session *s, struct fe_args *a, int mode)
+{
+	static struct pr_login req;
+	static struct pr_login_reply reply;
+	struct vp_status st;
+	char *addr, *pw;
+
+	if ((addr = fe_arg_next(a)) == NULL) {
+		fe_err(s, VPM_EMAIL_REQUIRED, 203);
+		return;
+	}
+	if ((pw = fe_arg_rest(a)) == NULL) {
+		fe_err(s, VPM_PASSWORD_REQUIRED, 204);
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	req.mode = (uint8_t)mode;
+	/* Both fit: a line is at most FE_LINE_MAX bytes. */
+	memcpy(req.address, addr, strlen(addr) + 1);
+	memcpy(req.password, pw, strlen(pw) + 1);
+	pr_put_login(&s->buf, &req);
+	explicit_bzero(&req, sizeof(req));
+	fe_call(s);
+	if (pr_type(&s->buf) == PR_R_LOGIN &&
+	    pr_get_login_reply(&s->buf, &reply) == 0) {
+		login_reply(s, &reply, mode);
+		explicit_bzero(&reply, sizeof(reply));
+	} else if (pr_type(&s->buf) == PR_R_STATUS &&
+	    pr_get_status(&s->buf, &st) == 0) {
+		if (st.major == VPM_INVALID_LOGIN)
+			s->failures++;
+		fe_status(s, &st);
+	} else
+		fe_end(s, 1);
+	explicit_bzero(s->buf.data, s->buf.len);
+}
+
+void
+fe_cmd_login(struct fe_session *s, struct fe_args *a)
+{
+	do_login(s, a, PR_MODE_FULL);
+}
+
+void
+fe_cmd_clogin(struct fe_session *s, struct fe_args *a)
+{
+	do_login(s, a, PR_MODE_COMPACT);
+}
+
+void
+fe_cmd_slogin(struct fe_session *s, struct fe_args *a)
+{
+	do_login(s, a, PR_MODE_SILENT);
+}
+
+void
+fe_cmd_quit(struct fe_session *s, struct fe_args *a)
+{
+	(void)a;
+	fe_puts(&s->io, "+OK \r\n");
+	pr_init(&s->buf, PR_QUIT);
+	pr_send(s->hfd, &s->buf);
+	s->done = 1;
+}

@@ -1,0 +1,149 @@
+/*
+ * fe_session.c - the frontend's main loop. Every line read before a
+ * successful login counts toward the limit of four (PROTOCOL.md 1.12);
+ * the fourth failed login ends the session after its own error line.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fe_session.h"
+#include "log.h"
+
+static fe_handler *const handlers[CMD_COUNT] = {
+	[CMD_login] = fe_cmd_login,
+	[CMD_clogin] = fe_cmd_clogin,
+	[CMD_slogin] = fe_cmd_slogin,
+	[CMD_help] = fe_cmd_help,
+	[CMD_exit] = fe_cmd_quit,
+	[CMD_quit] = fe_cmd_quit,
+	[CMD_q] = fe_cmd_quit,
+};
+
+static struct fe_session sess;
+static char line[FE_LINE_MAX + 1];
+
+void
+fe_err(struct fe_session *s, unsigned major, unsigned minor)
+{
+	struct vp_status st;
+
+	vp_status_set(&st, major, minor);
+	fe_status(s, &st);
+}
+
+void
+fe_status(struct fe_session *s, const struct vp_status *st)
+{
+	char buf[VP_STATUS_TEXT + 64];
+	size_t n = vp_status_line(st, buf, sizeof(buf));
+
+	fe_put(&s->io, buf, n);
+}
+
+void
+fe_end(struct fe_session *s, int status)
+{
+	fe_flush(&s->io);
+	explicit_bzero(line, sizeof(line));
+	_exit(status);
+}
+
+void
+fe_call(struct fe_session *s)
+{
+	int r;
+
+	if (pr_send(s->hfd, &s->buf) < 0)
+		fe_end(s, 1);
+	explicit_bzero(s->buf.data, s->buf.len);
+	if ((r = pr_recv(s->hfd, &s->buf)) <= 0)
+		fe_end(s, 1);
+}
+
+/* Blank lines get no answer at all, as in the reference. */
+static void
+dispatch(struct fe_session *s, char *l, size_t len)
+{
+	struct fe_args a;
+	enum vp_cmd c;
+	char *name;
+
+	if (memchr(l, '\0', len) != NULL) {
+		fe_err(s, VPM_INVALID_COMMAND, s->logged_in ? 107 : 104);
+		return;
+	}
+	fe_args_init(&a, l, len);
+	if ((name = fe_arg_next(&a)) == NULL)
+		return;
+	c = vp_command_find(name);
+	if (!s->logged_in) {
+		if (c == CMD_COUNT || !(vp_commands[c].flags & CF_PRELOGIN))
+			fe_err(s, VPM_INVALID_COMMAND, 104);
+		else
+			handlers[c](s, &a);
+		return;
+	}
+	if (c == CMD_COUNT || handlers[c] == NULL ||
+	    vp_commands[c].section == SEC_LOGIN ||
+	    s->level < vp_commands[c].gate)
+		fe_err(s, VPM_INVALID_COMMAND, 107);
+	else
+		handlers[c](s, &a);
+}
+
+static void
+read_failed(struct fe_session *s)
+{
+	fe_err(s, VPM_READ_TIMEOUT, s->logged_in ? 106 : 103);
+	fe_end(s, 0);
+}
+
+static void
+prelogin_limits(struct fe_session *s)
+{
+	if (s->logged_in)
+		return;
+	if (s->failures >= FE_PRELOGIN_FAILURES) {
+		fe_err(s, VPM_TOO_MANY_LOGINS, 105);
+		fe_end(s, 0);
+	}
+	if (s->lines >= FE_PRELOGIN_LINES) {
+		fe_err(s, VPM_TOO_MANY_LOGINS, 102);
+		fe_end(s, 0);
+	}
+}
+
+void
+fe_session_main(int in, int out, int hfd, int timeout_s)
+{
+	struct fe_session *s = &sess;
+	size_t len;
+
+	memset(s, 0, sizeof(*s));
+	fe_io_init(&s->io, in, out, timeout_s);
+	s->hfd = hfd;
+	fe_puts(&s->io, "+OK \r\n");
+	for (;;) {
+		if (fe_flush(&s->io) < 0)
+			fe_end(s, 1);
+		switch (fe_read_line(&s->io, line, &len)) {
+		case FE_RD_EOF:
+		case FE_RD_TIMEOUT:
+			read_failed(s);
+			break;
+		case FE_RD_TOOLONG:
+			fe_err(s, VPM_LINE_TOO_LONG, 108);
+			break;
+		case FE_RD_LINE:
+			dispatch(s, line, len);
+			break;
+		}
+		explicit_bzero(line, sizeof(line));
+		if (s->done)
+			fe_end(s, 0);
+		if (!s->logged_in)
+			s->lines++;
+		prelogin_limits(s);
+	}
+}

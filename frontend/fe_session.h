@@ -1,0 +1,55 @@
+/*
+ * fe_session.h - the frontend's session: the main loop over client lines,
+ * pre-login limits, dispatch through the command table, and the state the
+ * frontend keeps only to format replies and give early errors.
+ */
+#ifndef VP_FE_SESSION_H
+#define VP_FE_SESSION_H
+
+#include <stdint.h>
+
+#include "codec.h"
+#include "commands.h"
+#include "fe_args.h"
+#include "fe_io.h"
+#include "msg.h"
+
+#define FE_PRELOGIN_LINES	4
+#define FE_PRELOGIN_FAILURES	4
+
+struct fe_session {
+	struct fe_io	io;
+	int		hfd;		/* socketpair to the privhelper */
+	int		logged_in;
+	unsigned	level;
+	uint32_t	flags;
+	int		compact;	/* clogin/slogin: gidflags lines */
+	unsigned	lines;		/* lines read before login */
+	unsigned	failures;	/* failed logins */
+	int		done;		/* quit: close after flushing */
+	char		user[PR_FIELD_MAX];
+	char		domain[PR_FIELD_MAX];
+	struct pr_buf	buf;
+};
+
+typedef void fe_handler(struct fe_session *, struct fe_args *);
+
+/* Entry point of the sandboxed frontend process. */
+void	fe_session_main(int in, int out, int hfd, int timeout_s);
+
+/* Helpers for handlers. */
+void	fe_err(struct fe_session *, unsigned major, unsigned minor);
+void	fe_status(struct fe_session *, const struct vp_status *);
+/* Sends s->buf to the helper and receives its reply into s->buf; on any
+ * transport failure the session ends (the helper is gone). */
+void	fe_call(struct fe_session *);
+void	fe_end(struct fe_session *, int status) __attribute__((noreturn));
+
+/* Handlers (fe_cmd_*.c). */
+fe_handler fe_cmd_login;
+fe_handler fe_cmd_clogin;
+fe_handler fe_cmd_slogin;
+fe_handler fe_cmd_help;
+fe_handler fe_cmd_quit;
+
+#endif

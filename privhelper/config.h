@@ -1,0 +1,43 @@
+/*
+ * config.h - daemon settings: /etc/vpopmaild.conf (`key = value` lines)
+ * overridden by long command-line flags of the same names.
+ */
+#ifndef VP_CONFIG_H
+#define VP_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define CONFIG_DEFAULT_FILE	"/etc/vpopmaild.conf"
+#define CONFIG_MAX_LISTEN	8
+#define CONFIG_VALUE_MAX	1024
+
+struct vp_config {
+	char	vpopmail_dir[PATH_MAX];
+	char	qmail_dir[PATH_MAX];
+	char	frontend_user[256];
+	char	empty_dir[PATH_MAX];
+	char	audit_log[PATH_MAX];	/* a path, "syslog", or "" (none) */
+	int	timeout;		/* idle seconds */
+	int	clear_passwords;	/* store clear text in vpasswd */
+	char	listen[CONFIG_MAX_LISTEN][128];
+	int	nlisten;
+	/* resolved by config_check */
+	uid_t	fe_uid;
+	gid_t	fe_gid;
+};
+
+void	config_defaults(struct vp_config *);
+/* Sets one key. 0, or -1 with a one-line reason in err. */
+int	config_set(struct vp_config *, const char *key, const char *value,
+	    char *err, size_t errlen);
+/* Reads a file of `key = value` lines ('#' comments, blank lines).
+ * missing_ok: a missing file is not an error. */
+int	config_load(struct vp_config *, const char *path, int missing_ok,
+	    char *err, size_t errlen);
+/* Checks the settings against the system (trees readable, user exists,
+ * empty dir sane when root). 0 or -1 with reason. */
+int	config_check(struct vp_config *, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * ctx.h - the privhelper's per-session state: the trees it may touch (as
+ * directory fds opened before the sandbox), the audit sink, and the
+ * identity it authenticated itself. Nothing here comes from the frontend.
+ */
+#ifndef VP_CTX_H
+#define VP_CTX_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "msg.h"
+
+#define PH_MAX_FAILURES	4	/* failed logins per connection */
+
+struct ph_identity {
+	int		logged_in;
+	unsigned	level;
+	uint32_t	flags;		/* session copy of the flag word */
+	char		user[PR_FIELD_MAX];
+	char		domain[PR_FIELD_MAX];	/* real domain */
+	char		domain_dir[PATH_MAX];
+	uid_t		uid;		/* the domain's owner */
+	gid_t		gid;
+};
+
+struct ph_ctx {
+	const struct vp_config *cfg;
+	int		vpop_fd;	/* O_PATH directory of vpopmail-dir */
+	int		qmail_fd;	/* O_PATH directory of qmail-dir */
+	int		audit_fd;	/* -1: none */
+	int		audit_syslog;
+	char		conn[17];	/* connection id, hex */
+	char		peer[64];
+	char		default_domain[128];
+	pid_t		frontend_pid;
+	unsigned	failures;
+	struct ph_identity id;
+};
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * session.c - per-connection setup. Everything privileged is opened here,
+ * before the fork: directory fds of the trees, the audit sink, the
+ * socketpair. The child drops to the frontend sandbox; this process closes
+ * the client socket and becomes the sandboxed privhelper.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "ctx.h"
+#include "fs.h"
+#include "helper.h"
+#include "log.h"
+#include "sandbox.h"
+#include "session.h"
+#include "util.h"
+
+void
+session_peer(int fd, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	unsigned char tmp[sizeof(struct in6_addr)];
+	const char *env = getenv("TCPREMOTEIP");
+
+	if (env != NULL && (inet_pton(AF_INET, env, tmp) == 1 ||
+	    inet_pton(AF_INET6, env, tmp) == 1)) {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	snprintf(buf, len, "unknown");
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) < 0)
+		return;
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
+		    buf, (socklen_t)len);
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    buf, (socklen_t)len);
+	else if (ss.ss_family == AF_UNIX)
+		snprintf(buf, len, "local");
+}
+
+static void
+default_domain(struct ph_ctx *ctx)
+{
+	const char *env = getenv("VPOPMAIL_DOMAIN");
+	char buf[256];
+
+	ctx->default_domain[0] = '\0';
+	if (env != NULL && *env) {
+		vp_strlcpy(ctx->default_domain, env, sizeof(ctx->default_domain));
+		return;
+	}
+	if (fs_read_small(ctx->vpop_fd, "etc/defaultdomain", buf,
+	    sizeof(buf)) < 0)
+		return;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	vp_strlcpy(ctx->default_domain, buf, sizeof(ctx->default_domain));
+}
+
+static void
+open_trees(struct ph_ctx *ctx, const struct vp_config *cfg)
+{
+	char err[512];
+	unsigned char id[8];
+	size_t i;
+
+	ctx->cfg = cfg;
+	ctx->vpop_fd = open(cfg->vpopmail_dir, O_PATH | O_DIRECTORY |
+	    O_CLOEXEC);
+	if (ctx->vpop_fd < 0)
+		fatal("vpopmail-dir %s", cfg->vpopmail_dir);
+	ctx->qmail_fd = open(cfg->qmail_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ctx->qmail_fd < 0)
+		fatal("qmail-dir %s", cfg->qmail_dir);
+	if (audit_open(ctx, err, sizeof(err)) < 0)
+		fatalx("%s", err);
+	if (getrandom(id, sizeof(id), 0) != sizeof(id))
+		fatal("getrandom");
+	for (i = 0; i < sizeof(id); i++)
+		snprintf(ctx->conn + 2 * i, 3, "%02x", id[i]);
+	default_domain(ctx);
+}
+
+static void
+run_frontend(const struct vp_config *cfg, struct ph_ctx *ctx, int in,
+    int out, int hfd, session_frontend_fn *body)
+{
+	struct sb_frontend_opts o;
+	char err[256];
+	int maxfd = in > out ? in : out;
+
+	log_set_role("frontend");
+	close(ctx->vpop_fd);
+	close(ctx->qmail_fd);
+	if (ctx->audit_fd >= 0)
+		close(ctx->audit_fd);
+	if (ctx->audit_syslog)
+		closelog();
+	memset(&o, 0, sizeof(o));
+	o.as_root = geteuid() == 0;
+	o.uid = cfg->fe_uid;
+	o.gid = cfg->fe_gid;
+	o.empty_dir = cfg->empty_dir;
+	o.max_fd = (hfd > maxfd ? hfd : maxfd) + 1;
+	if (o.max_fd < 3)
+		o.max_fd = 3;
+	if (sb_frontend(&o, err, sizeof(err)) < 0)
+		fatalx("frontend sandbox: %s", err);
+	body(in, out, hfd, cfg);
+	_exit(0);
+}
+
+static void
+sandbox_helper(const struct vp_config *cfg)
+{
+	static char users[PATH_MAX + 16], control[PATH_MAX + 16];
+	struct sb_helper_opts o;
+	struct stat st;
+	char err[256];
+
+	memset(&o, 0, sizeof(o));
+	o.as_root = geteuid() == 0;
+	snprintf(users, sizeof(users), "%s/users", cfg->qmail_dir);
+	snprintf(control, sizeof(control), "%s/control", cfg->qmail_dir);
+	o.rw_paths[o.npaths++] = cfg->vpopmail_dir;
+	o.rw_paths[o.npaths++] = users;
+	if (stat(control, &st) == 0 && S_ISDIR(st.st_mode))
+		o.rw_paths[o.npaths++] = control;
+	if (sb_helper(&o, err, sizeof(err)) < 0)
+		fatalx("helper sandbox: %s", err);
+}
+
+/* The helper must never hold the client socket: fds in/out become
+ * /dev/null so that later descriptors cannot land on 0 or 1. */
+static void
+drop_client(int in, int out)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0)
+		fatal("/dev/null");
+	if (dup2(null, in) < 0 || dup2(null, out) < 0)
+		fatal("dup2");
+	if (null != in && null != out)
+		close(null);
+}
+
+static void
+reap_frontend(struct ph_ctx *ctx)
+{
+	char detail[64];
+	int status;
+
+	if (waitpid(ctx->frontend_pid, &status, 0) < 0)
+		return;
+	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL) {
+		snprintf(detail, sizeof(detail), "frontend killed by signal %d%s",
+		    WTERMSIG(status), WTERMSIG(status) == SIGSYS ?
+		    " (seccomp)" : "");
+		audit(ctx, "frontend", "", "killed", detail);
+	}
+}
+
+void
+session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
+    session_frontend_fn *body)
+{
+	static struct ph_ctx ctx;
+	char err[256];
+	int sp[2], status;
+
+	memset(&ctx, 0, sizeof(ctx));
+	vp_strlcpy(ctx.peer, peer, sizeof(ctx.peer));
+	open_trees(&ctx, cfg);
+	if (sb_prepare(err, sizeof(err)) < 0)
+		fatalx("sandbox: %s", err);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		fatal("socketpair");
+	switch (ctx.frontend_pid = fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		close(sp[0]);
+		run_frontend(cfg, &ctx, in, out, sp[1], body);
+	}
+	close(sp[1]);
+	log_set_role("helper");
+	drop_client(in, out);
+	sandbox_helper(cfg);
+	status = helper_run(&ctx, sp[0]);
+	close(sp[0]);
+	reap_frontend(&ctx);
+	exit(status);
+}
