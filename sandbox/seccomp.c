@@ -1,0 +1,271 @@
+/*
+ * seccomp.c - the two syscall filters. sb_seccomp_build() compiles both
+ * once per daemon into static libseccomp contexts (sb_prepare() calls it);
+ * each forked child then only loads its own with sb_seccomp_load_*().
+ *
+ * The frontend gets an allowlist: it only shuffles bytes between sockets
+ * and pipes that were opened for it. The helper needs the filesystem, so
+ * it gets a denylist of process, kernel and namespace operations; Landlock
+ * and capabilities confine what it may touch. Both kill on any foreign
+ * architecture (i386 via int 0x80) and on x32 syscall numbers: libseccomp
+ * routes nr >= 0x40000000 on a pure x86_64 filter to the bad-arch action.
+ */
+#include <sys/mman.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sb_internal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SB_SANITIZED	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define SB_SANITIZED	1
+#endif
+#endif
+
+static scmp_filter_ctx	fe_ctx;
+static scmp_filter_ctx	hp_ctx;
+static int		nbuilds;
+
+/* Everything the frontend does once confined. */
+static const int fe_allow[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
+	SCMP_SYS(poll), SCMP_SYS(ppoll),
+	SCMP_SYS(sendmsg), SCMP_SYS(recvmsg), SCMP_SYS(sendto),
+	SCMP_SYS(recvfrom), SCMP_SYS(shutdown), SCMP_SYS(close),
+	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	/* a stopped and continued poll()/nanosleep() resumes through this */
+	SCMP_SYS(restart_syscall),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
+	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(time),
+	SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep),
+	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getrandom),
+	SCMP_SYS(fstat), SCMP_SYS(futex),
+};
+
+#ifdef SB_SANITIZED
+/* What the ASan/UBSan runtimes touch while running, reporting and exiting. */
+static const int fe_allow_san[] = {
+	SCMP_SYS(sigaltstack), SCMP_SYS(prctl), SCMP_SYS(sched_yield),
+	SCMP_SYS(tgkill), SCMP_SYS(readlink), SCMP_SYS(rt_sigaction),
+	SCMP_SYS(getrlimit), SCMP_SYS(prlimit64), SCMP_SYS(getppid),
+};
+#endif
+
+/* Never legitimate in the helper: kill, so an exploit gets no retries. */
+static const int hp_kill[] = {
+	SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(ptrace),
+	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
+	SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(pivot_root),
+	SCMP_SYS(chroot), SCMP_SYS(setns), SCMP_SYS(unshare), SCMP_SYS(bpf),
+	SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load),
+	SCMP_SYS(init_module), SCMP_SYS(finit_module),
+	SCMP_SYS(delete_module), SCMP_SYS(reboot),
+	SCMP_SYS(swapon), SCMP_SYS(swapoff),
+	SCMP_SYS(keyctl), SCMP_SYS(add_key), SCMP_SYS(request_key),
+	SCMP_SYS(fork), SCMP_SYS(vfork), SCMP_SYS(clone), SCMP_SYS(clone3),
+	SCMP_SYS(setuid), SCMP_SYS(setgid), SCMP_SYS(setreuid),
+	SCMP_SYS(setregid), SCMP_SYS(setresuid), SCMP_SYS(setresgid),
+	SCMP_SYS(setgroups), SCMP_SYS(setfsuid), SCMP_SYS(setfsgid),
+	SCMP_SYS(personality), SCMP_SYS(userfaultfd),
+	SCMP_SYS(perf_event_open), SCMP_SYS(iopl), SCMP_SYS(ioperm),
+	/* io_uring would perform socket() etc. without passing this filter */
+	SCMP_SYS(io_uring_setup), SCMP_SYS(io_uring_enter),
+	SCMP_SYS(io_uring_register), SCMP_SYS(pidfd_getfd),
+};
+
+/* Fail softly: glibc's syslog() retries its socket on every message. */
+static const int hp_eperm[] = {
+	SCMP_SYS(socket), SCMP_SYS(socketpair), SCMP_SYS(connect),
+	SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(accept), SCMP_SYS(accept4),
+};
+
+static int
+add_list(scmp_filter_ctx ctx, uint32_t action, const int *nrs, size_t n,
+    const char *what, char *err, size_t errlen)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if ((rc = seccomp_rule_add(ctx, action, nrs[i], 0)) < 0) {
+			char *name = seccomp_syscall_resolve_num_arch(
+			    SCMP_ARCH_NATIVE, nrs[i]);
+			sb_err(err, errlen, "seccomp: %s rule for %s: %s",
+			    what, name ? name : "?", strerror(-rc));
+			free(name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+add_cond(scmp_filter_ctx ctx, int nr, struct scmp_arg_cmp cmp,
+    const char *what, char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, cmp)) < 0)
+		return sb_err(err, errlen, "seccomp: rule for %s: %s", what,
+		    strerror(-rc));
+	return 0;
+}
+
+/* Allowed only with arguments that cannot map code or reach paths. */
+static int
+fe_conditional(scmp_filter_ctx ctx, char *err, size_t errlen)
+{
+	if (add_cond(ctx, SCMP_SYS(mmap),
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0), "mmap", err, errlen) ||
+	    add_cond(ctx, SCMP_SYS(mprotect),
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0), "mprotect", err,
+	    errlen) ||
+	    add_cond(ctx, SCMP_SYS(fcntl), SCMP_A1(SCMP_CMP_EQ, F_GETFL, 0),
+	    "fcntl", err, errlen) ||
+	    add_cond(ctx, SCMP_SYS(fcntl), SCMP_A1(SCMP_CMP_EQ, F_SETFL, 0),
+	    "fcntl", err, errlen) ||
+	    /* glibc's fstat(); a plain stat() of a path stays forbidden */
+	    add_cond(ctx, SCMP_SYS(newfstatat),
+	    SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH),
+	    "newfstatat", err, errlen))
+		return -1;
+	return 0;
+}
+
+static int
+fe_sanitizer(scmp_filter_ctx ctx, char *err, size_t errlen)
+{
+#ifdef SB_SANITIZED
+	int rc;
+
+	if (add_list(ctx, SCMP_ACT_ALLOW, fe_allow_san,
+	    sizeof(fe_allow_san) / sizeof(fe_allow_san[0]), "sanitizer",
+	    err, errlen))
+		return -1;
+	/* the runtime reads /proc/self/maps to symbolize; let it fail */
+	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+	    SCMP_SYS(openat), 0)) < 0)
+		return sb_err(err, errlen, "seccomp: openat: %s",
+		    strerror(-rc));
+#else
+	(void)ctx;
+	(void)err;
+	(void)errlen;
+#endif
+	return 0;
+}
+
+static scmp_filter_ctx
+new_ctx(uint32_t def, char *err, size_t errlen)
+{
+	scmp_filter_ctx ctx;
+	int rc;
+
+	if ((ctx = seccomp_init(def)) == NULL) {
+		sb_err(err, errlen, "seccomp_init failed");
+		return NULL;
+	}
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_KILL_PROCESS);
+	if (rc < 0) {
+		sb_err(err, errlen, "seccomp: bad-arch action: %s",
+		    strerror(-rc));
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static scmp_filter_ctx
+build_frontend(char *err, size_t errlen)
+{
+	scmp_filter_ctx ctx;
+
+	if ((ctx = new_ctx(SCMP_ACT_KILL_PROCESS, err, errlen)) == NULL)
+		return NULL;
+	if (add_list(ctx, SCMP_ACT_ALLOW, fe_allow,
+	    sizeof(fe_allow) / sizeof(fe_allow[0]), "allow", err, errlen) ||
+	    fe_conditional(ctx, err, errlen) ||
+	    fe_sanitizer(ctx, err, errlen)) {
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static scmp_filter_ctx
+build_helper(char *err, size_t errlen)
+{
+	scmp_filter_ctx ctx;
+
+	if ((ctx = new_ctx(SCMP_ACT_ALLOW, err, errlen)) == NULL)
+		return NULL;
+	if (add_list(ctx, SCMP_ACT_KILL_PROCESS, hp_kill,
+	    sizeof(hp_kill) / sizeof(hp_kill[0]), "kill", err, errlen) ||
+	    add_list(ctx, SCMP_ACT_ERRNO(EPERM), hp_eperm,
+	    sizeof(hp_eperm) / sizeof(hp_eperm[0]), "EPERM", err, errlen)) {
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+int
+sb_seccomp_build(char *err, size_t errlen)
+{
+	if (fe_ctx != NULL && hp_ctx != NULL)
+		return 0;
+	if ((fe_ctx = build_frontend(err, errlen)) == NULL)
+		return -1;
+	if ((hp_ctx = build_helper(err, errlen)) == NULL) {
+		seccomp_release(fe_ctx);
+		fe_ctx = NULL;
+		return -1;
+	}
+	nbuilds++;
+	return 0;
+}
+
+int
+sb_seccomp_built(void)
+{
+	return fe_ctx != NULL && hp_ctx != NULL;
+}
+
+int
+sb_seccomp_builds(void)
+{
+	return nbuilds;
+}
+
+static int
+load(scmp_filter_ctx ctx, const char *who, char *err, size_t errlen)
+{
+	int rc;
+
+	if (ctx == NULL)
+		return sb_err(err, errlen, "seccomp: %s filter not built", who);
+	if ((rc = seccomp_load(ctx)) < 0)
+		return sb_err(err, errlen, "seccomp: loading %s filter: %s",
+		    who, strerror(-rc));
+	return 0;
+}
+
+int
+sb_seccomp_load_frontend(char *err, size_t errlen)
+{
+	return load(fe_ctx, "frontend", err, errlen);
+}
+
+int
+sb_seccomp_load_helper(char *err, size_t errlen)
+{
+	return load(hp_ctx, "helper", err, errlen);
+}
