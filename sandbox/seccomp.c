@@ -10,6 +10,7 @@
  * architecture (i386 via int 0x80) and on x32 syscall numbers: libseccomp
  * routes nr >= 0x40000000 on a pure x86_64 filter to the bad-arch action.
  */
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -50,11 +51,21 @@ static const int fe_allow[] = {
 };
 
 #ifdef SB_SANITIZED
-/* What the ASan/UBSan runtimes touch while running, reporting and exiting. */
+/*
+ * What the ASan/UBSan runtimes were seen to use after confinement: at exit
+ * (sigaltstack) and while reporting (readlink of /proc/self/exe; yield and
+ * tgkill on abort paths). Everything else stays forbidden, prctl included,
+ * so these builds cannot make the frontend dumpable again either.
+ */
 static const int fe_allow_san[] = {
-	SCMP_SYS(sigaltstack), SCMP_SYS(prctl), SCMP_SYS(sched_yield),
-	SCMP_SYS(tgkill), SCMP_SYS(readlink), SCMP_SYS(rt_sigaction),
-	SCMP_SYS(getrlimit), SCMP_SYS(prlimit64), SCMP_SYS(getppid),
+	SCMP_SYS(sigaltstack), SCMP_SYS(readlink), SCMP_SYS(sched_yield),
+	SCMP_SYS(tgkill),
+};
+
+/* Fail instead of kill, so a report still reaches stderr: the runtime
+ * opens /proc/self/maps etc. (to symbolize) and pipes (to probe memory). */
+static const int fe_errno_san[] = {
+	SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(pipe), SCMP_SYS(pipe2),
 };
 #endif
 
@@ -143,17 +154,16 @@ static int
 fe_sanitizer(scmp_filter_ctx ctx, char *err, size_t errlen)
 {
 #ifdef SB_SANITIZED
-	int rc;
-
 	if (add_list(ctx, SCMP_ACT_ALLOW, fe_allow_san,
 	    sizeof(fe_allow_san) / sizeof(fe_allow_san[0]), "sanitizer",
-	    err, errlen))
+	    err, errlen) ||
+	    add_list(ctx, SCMP_ACT_ERRNO(EACCES), fe_errno_san,
+	    sizeof(fe_errno_san) / sizeof(fe_errno_san[0]), "sanitizer",
+	    err, errlen) ||
+	    /* isatty(2) decides whether reports are coloured */
+	    add_cond(ctx, SCMP_SYS(ioctl), SCMP_A1(SCMP_CMP_EQ, TCGETS, 0),
+	    "ioctl", err, errlen))
 		return -1;
-	/* the runtime reads /proc/self/maps to symbolize; let it fail */
-	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
-	    SCMP_SYS(openat), 0)) < 0)
-		return sb_err(err, errlen, "seccomp: openat: %s",
-		    strerror(-rc));
 #else
 	(void)ctx;
 	(void)err;
