@@ -2,13 +2,15 @@
  * fe_io.c - line reading and reply writing for the frontend. A line is
  * never split (the reference's 1023-byte split let a long password run as
  * a second command): an over-long line is consumed to its LF and reported
- * once as FE_RD_TOOLONG.
+ * once as FE_RD_TOOLONG. Writes use MSG_NOSIGNAL: a client that went away
+ * ends the session through an error, not SIGPIPE.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,7 +123,10 @@ fe_flush(struct fe_io *io)
 			io->failed = 1;
 			break;
 		}
-		n = write(io->out, io->obuf + off, io->olen - off);
+		n = send(io->out, io->obuf + off, io->olen - off,
+		    MSG_NOSIGNAL);
+		if (n < 0 && errno == ENOTSOCK)	/* a pipe (inetd, tests) */
+			n = write(io->out, io->obuf + off, io->olen - off);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0) {

@@ -120,6 +120,8 @@ run_frontend(const struct vp_config *cfg, struct ph_ctx *ctx, int in,
 	o.max_fd = (hfd > maxfd ? hfd : maxfd) + 1;
 	if (o.max_fd < 3)
 		o.max_fd = 3;
+	/* For a client on a pipe, where MSG_NOSIGNAL does not apply. */
+	signal(SIGPIPE, SIG_IGN);
 	if (sb_frontend(&o, err, sizeof(err)) < 0)
 		fatalx("frontend sandbox: %s", err);
 	body(in, out, hfd, cfg);
