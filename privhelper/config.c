@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "listen.h"
 
 void
 config_defaults(struct vp_config *c)
@@ -91,8 +92,12 @@ add_listen(struct vp_config *c, const char *v, char *err, size_t errlen)
 		    CONFIG_MAX_LISTEN);
 		return -1;
 	}
-	if (strrchr(v, ':') == NULL) {
-		snprintf(err, errlen, "listen: expected ADDR:PORT");
+	struct sockaddr_storage ss;
+	socklen_t sl;
+
+	if (listen_parse(v, &ss, &sl) < 0) {
+		snprintf(err, errlen, "listen: expected ADDR:PORT or "
+		    "[ADDR6]:PORT, not '%.64s'", v);
 		return -1;
 	}
 	return set_str(c->listen[c->nlisten++], sizeof(c->listen[0]), v,
