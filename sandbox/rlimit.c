@@ -6,6 +6,7 @@
  */
 #include <sys/resource.h>
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 #include "sb_internal.h"
@@ -32,13 +33,22 @@ sb_rlimit_set(int resource, const char *name, unsigned long value,
 /*
  * No core files (memory holds other users' secrets), no file growth (the
  * frontend writes only to sockets and pipes), no new processes, and no
- * descriptors beyond those it already holds.
+ * descriptors beyond those it already holds. SIGXFSZ is ignored so that a
+ * log line to a stderr that is a regular file fails with EFBIG instead of
+ * killing the session.
  */
 int
 sb_rlimit_frontend(int max_fd, char *err, size_t errlen)
 {
+	struct sigaction sa;
+
 	if (max_fd <= 0)
 		return sb_err(err, errlen, "max_fd %d", max_fd);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGXFSZ, &sa, NULL) == -1)
+		return sb_err(err, errlen, "ignoring SIGXFSZ: %s",
+		    strerror(errno));
 	if (sb_rlimit_set(RLIMIT_CORE, "RLIMIT_CORE", 0, err, errlen) ||
 	    sb_rlimit_set(RLIMIT_FSIZE, "RLIMIT_FSIZE", 0, err, errlen) ||
 	    sb_rlimit_set(RLIMIT_NOFILE, "RLIMIT_NOFILE",

@@ -248,6 +248,15 @@ act_fcntl_dupfd(void *a)
 	return sbt_rc(fcntl(1, F_DUPFD, 10));
 }
 
+static int	filefd = -1;
+
+static int
+act_write_file(void *a)
+{
+	(void)a;
+	return sbt_rc(write(filefd, "grow", 4));
+}
+
 struct forbidden {
 	const char	*what;
 	sbt_fn		 pre;
@@ -436,6 +445,29 @@ expect_output(const char *what, int st, const char *want)
 	sbt_check(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
 	    strcmp(buf, want) == 0, "frontend: %s (%s, read \"%s\")", what,
 	    sbt_how(st, how, sizeof(how)), buf);
+}
+
+/* RLIMIT_FSIZE 0: an inherited regular file cannot grow, and the
+ * attempt fails rather than killing the process. */
+static void
+check_file_growth(void)
+{
+	char path[PATH_MAX + 16], how[128];
+	struct stat st_file;
+	int st;
+
+	snprintf(path, sizeof(path), "%s.file", empty_dir);
+	if ((filefd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600)) == -1) {
+		sbt_check(0, "open %s: %s", path, strerror(errno));
+		return;
+	}
+	st = sbt_run(NULL, apply, act_write_file, NULL);
+	sbt_check(WIFEXITED(st) && WEXITSTATUS(st) == EFBIG &&
+	    fstat(filefd, &st_file) == 0 && st_file.st_size == 0,
+	    "frontend: writing to an inherited regular file fails with EFBIG "
+	    "and the file stays empty (%s)", sbt_how(st, how, sizeof(how)));
+	close(filefd);
+	unlink(path);
 }
 
 static void
@@ -795,6 +827,7 @@ main(void)
 	sbt_skip("frontend: i386 and x32 entry points (not x86_64)");
 #endif
 	check_permitted();
+	check_file_growth();
 	check_proc();
 	check_sanitizer_report();
 	check_refusals();
