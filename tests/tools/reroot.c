@@ -533,6 +533,10 @@ main(int argc, char **argv)
 	} else {
 		prefix = xstrdup(dir);
 	}
+	/* the data is colon-separated and .qmail lines are split at blanks */
+	if (strpbrk(prefix, ": \t\n\r") != NULL)
+		die("PREFIX must not contain ':', blanks or newlines: %s",
+		    prefix);
 	new_vp = join(prefix, OLD_VP);
 	new_qm = join(prefix, OLD_QM);
 	vp = join(dir, OLD_VP);
