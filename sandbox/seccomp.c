@@ -62,10 +62,14 @@ static const int fe_allow_san[] = {
 	SCMP_SYS(tgkill),
 };
 
-/* Fail instead of kill, so a report still reaches stderr: the runtime
- * opens /proc/self/maps etc. (to symbolize) and pipes (to probe memory). */
+/*
+ * Fail instead of kill, so a report still reaches stderr: the runtimes
+ * open /proc/self/maps etc. and look for llvm-symbolizer (to symbolize),
+ * and make pipes (to probe memory).
+ */
 static const int fe_errno_san[] = {
-	SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(pipe), SCMP_SYS(pipe2),
+	SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(stat), SCMP_SYS(lstat),
+	SCMP_SYS(access), SCMP_SYS(pipe), SCMP_SYS(pipe2),
 };
 #endif
 
