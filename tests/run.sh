@@ -48,7 +48,8 @@ done
 for t in tests/tools/test_*.sh; do
 	[ -f "$t" ] && suite "$t" sh "$t" "$BUILD"
 done
-suite session python3 tests/session/run.py "$BUILD" "$top/vpopmaild"
+suite session-selftest python3 tests/session/run.py --selftest
+suite session python3 tests/session/run.py "$BUILD" "$BUILD/vpopmaild"
 
 rm -f "$out"
 echo "$passed passed, $failed failed"

@@ -23,6 +23,15 @@
 #include "fe_session.h"
 #include "session.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+/* Sanitizer builds let openat fail with EACCES instead of killing, since
+ * ASan probes files at run time (sandbox/seccomp.c); the call must still
+ * fail. */
+#define OPEN_REFUSED_NOT_KILLED	1
+#else
+#define OPEN_REFUSED_NOT_KILLED	0
+#endif
+
 static int passed, failed;
 static char root[128];
 static const char *action;
@@ -81,19 +90,23 @@ normal_frontend(int in, int out, int hfd, const struct vp_config *cfg)
 static void
 evil_frontend(int in, int out, int hfd, const struct vp_config *cfg)
 {
+	int r = 0;
+
 	(void)in;
 	(void)hfd;
 	if (strcmp(action, "open") == 0)
-		open("/etc/passwd", O_RDONLY);
+		r = open("/etc/passwd", O_RDONLY);
 	else if (strcmp(action, "openat-tree") == 0)
-		openat(AT_FDCWD, cfg->vpopmail_dir, O_RDONLY | O_DIRECTORY);
+		r = openat(AT_FDCWD, cfg->vpopmail_dir, O_RDONLY | O_DIRECTORY);
 	else if (strcmp(action, "execve") == 0) {
 		char *argv[] = { "/bin/true", NULL };
 
 		execve(argv[0], argv, argv + 1);
 	} else if (strcmp(action, "socket") == 0)
 		socket(AF_INET, SOCK_STREAM, 0);
-	if (write(out, "survived\n", 9) < 0)
+	if (r < 0 && write(out, "refused\n", 8) < 0)
+		_exit(1);
+	if (r >= 0 && write(out, "survived\n", 9) < 0)
 		_exit(1);
 	_exit(0);
 }
@@ -196,6 +209,13 @@ live_checks(const struct vp_config *cfg)
 	helper = start(cfg, normal_frontend, &fd);
 	read_all(fd, buf, sizeof(buf));
 	check(strcmp(buf, "+OK \r\n") == 0, "greeting from a live session");
+	/* A round trip through the helper: it sandboxes itself before it
+	 * serves its first request, independently of the greeting. */
+	if (write(fd, "slogin nobody@example.invalid x\r\n", 33) != 33)
+		check(0, "send a login");
+	read_all(fd, buf, sizeof(buf));
+	check(strcmp(buf, "-ERR 8.207 Invalid Login\r\n") == 0,
+	    "the helper answers a failed login");
 	fe = child_of(helper);
 	check(fe > 0, "the helper has one child, the frontend");
 	check_field(fe, "frontend", "Seccomp", "2");
@@ -258,10 +278,16 @@ escape_check(const struct vp_config *cfg, const char *act)
 	action = act;
 	helper = start(cfg, evil_frontend, &fd);
 	read_all(fd, buf, sizeof(buf));
+	waitpid(helper, &st, 0);
+	if (OPEN_REFUSED_NOT_KILLED && strncmp(act, "open", 4) == 0) {
+		snprintf(what, sizeof(what), "frontend calling %s is refused "
+		    "(sanitizer build)", act);
+		check(strcmp(buf, "refused\n") == 0, what);
+		return;
+	}
 	snprintf(what, sizeof(what), "frontend calling %s is killed before it "
 	    "can answer", act);
-	check(strstr(buf, "survived") == NULL, what);
-	waitpid(helper, &st, 0);
+	check(buf[0] == '\0', what);
 	snprintf(what, sizeof(what), "helper exits after the frontend's %s",
 	    act);
 	check(WIFEXITED(st), what);

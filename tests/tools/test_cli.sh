@@ -5,7 +5,7 @@
 # session; make demo's script starts a working daemon.
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
 build=$(cd "${1:?usage: test_cli.sh BUILD}" && pwd -P)
-daemon=$top/vpopmaild
+daemon=$build/vpopmaild
 T=$(mktemp -d "${TMPDIR:-/tmp}/cli.XXXXXX")
 chmod 0755 "$T"
 passed=0 failed=0
