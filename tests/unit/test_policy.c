@@ -1,0 +1,383 @@
+/*
+ * test_policy.c - policy/: level derivation at login (PROTOCOL.md 3.2), the
+ * full-output flag list (3.3), address parsing (4.0.1) and the command
+ * table with its gates (1.3, 4.2).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "address.h"
+#include "commands.h"
+#include "flags.h"
+#include "unit/t.h"
+
+static void
+test_levels(void)
+{
+	uint32_t f;
+
+	f = 0xdeadbeef;
+	CHECK(pol_login_level("admin", VF_SA_ADMIN, &f) == LEVEL_SA &&
+	    f == VF_SA_ADMIN, "SA flag -> level 3, flags unchanged");
+	f = 0;
+	CHECK(pol_login_level("postmaster", VF_SA_ADMIN, &f) == LEVEL_SA &&
+	    f == VF_SA_ADMIN,
+	    "postmaster with SA -> level 3, no QA bit added (flags %#x)", f);
+	f = 0;
+	CHECK(pol_login_level("admin", VF_SA_ADMIN | VF_QA_ADMIN, &f) ==
+	    LEVEL_SA && f == (VF_SA_ADMIN | VF_QA_ADMIN),
+	    "SA + QA stored -> level 3");
+	f = 0;
+	CHECK(pol_login_level("user2", VF_QA_ADMIN, &f) == LEVEL_QA &&
+	    f == VF_QA_ADMIN, "QA flag -> level 2");
+	f = 0;
+	CHECK(pol_login_level("postmaster", 0, &f) == LEVEL_QA &&
+	    f == VF_QA_ADMIN,
+	    "postmaster, flags 0 -> level 2, session flags gain 0x1000 (%#x)",
+	    f);
+	f = 0;
+	CHECK(pol_login_level("postmaster", VF_NO_POP | VF_USER0, &f) ==
+	    LEVEL_QA && f == (VF_NO_POP | VF_USER0 | VF_QA_ADMIN),
+	    "postmaster keeps its stored bits plus 0x1000");
+	f = 0;
+	CHECK(pol_login_level("user1", 0, &f) == LEVEL_USER && f == 0,
+	    "ordinary user -> level 1");
+	f = 0;
+	CHECK(pol_login_level("u020", 2178, &f) == LEVEL_USER && f == 2178,
+	    "ordinary user with restriction flags -> level 1, flags kept");
+	f = 0;
+	CHECK(pol_login_level("Postmaster", 0, &f) == LEVEL_USER && f == 0,
+	    "\"Postmaster\" is not exactly \"postmaster\" -> level 1");
+	f = 0;
+	CHECK(pol_login_level("postmaster2", 0, &f) == LEVEL_USER,
+	    "\"postmaster2\" -> level 1");
+	f = 0;
+	CHECK(pol_login_level("x", VF_SA_EXPERT | VF_OVERRIDE, &f) ==
+	    LEVEL_USER, "SA_EXPERT/OVERRIDE alone -> level 1");
+}
+
+static void
+test_full_flags(void)
+{
+	static const struct pol_flag_name want[] = {
+		{ "no_password_change", 0x1 },
+		{ "no_pop", 0x2 },
+		{ "no_webmail", 0x4 },
+		{ "no_imap", 0x8 },
+		{ "bounce_mail", 0x10 },
+		{ "no_relay", 0x20 },
+		{ "no_dialup", 0x40 },
+		{ "user_flag_0", 0x80 },
+		{ "user_flag_1", 0x100 },
+		{ "user_flag_2", 0x200 },
+		{ "user_flag_3", 0x400 },
+		{ "no_smtp", 0x800 },
+		{ "domain_admin_privileges", 0x1000 },
+		{ "override_domain_limits", 0x2000 },
+		{ "no_spamassassin", 0x4000 },
+		{ "delete_spam", 0x8000 },
+		{ "no_maildrop", 0x40000 },
+		{ "system_admin_privileges", 0x10000 },
+	};
+	size_t i, bad = 0, expert = 0;
+
+	CHECK(POL_FULL_FLAGS == 18 &&
+	    sizeof(want) / sizeof(want[0]) == POL_FULL_FLAGS,
+	    "18 full-output flag lines");
+	for (i = 0; i < POL_FULL_FLAGS; i++) {
+		if (strcmp(pol_full_flags[i].name, want[i].name) != 0 ||
+		    pol_full_flags[i].bit != want[i].bit) {
+			bad++;
+			T_INFO("position %zu: %s %#x, want %s %#x", i + 1,
+			    pol_full_flags[i].name, pol_full_flags[i].bit,
+			    want[i].name, want[i].bit);
+		}
+		if (pol_full_flags[i].bit == VF_SA_EXPERT)
+			expert++;
+	}
+	CHECK(bad == 0, "full-output flags in PROTOCOL.md 3.3 order");
+	CHECK(expert == 0, "0x20000 (SA_EXPERT) is not printed");
+}
+
+static int
+parses(const char *tok, const char *wu, const char *wd)
+{
+	char u[POL_ADDR_CUT + 8], d[POL_ADDR_CUT + 8];
+
+	memset(u, 'X', sizeof(u));
+	memset(d, 'X', sizeof(d));
+	if (pol_parse_address(tok, u, sizeof(u), d, sizeof(d)) != 0)
+		return 0;
+	return strcmp(u, wu) == 0 && strcmp(d, wd) == 0;
+}
+
+static int
+refused(const char *tok)
+{
+	char u[POL_ADDR_CUT + 8], d[POL_ADDR_CUT + 8];
+
+	return pol_parse_address(tok, u, sizeof(u), d, sizeof(d)) == -1;
+}
+
+static void
+test_address(void)
+{
+	static const char *const bad_user[] = {
+		"a(b@x.com", "a)b@x.com", "a:b@x.com", "a;b@x.com",
+		"a<b@x.com", "a>b@x.com", "a,b@x.com", "a\"b@x.com",
+		"a b@x.com", "a\tb@x.com", "a[b@x.com", "a]b@x.com",
+		"a\\b@x.com", "a\x80" "b@x.com", "a\x7f" "b@x.com",
+		"a\x01" "b@x.com", "a\xff" "b@x.com", "a b",
+	};
+	static const char *const bad_domain[] = {
+		"a@x_y.com", "a@x y.com", "a@x(y.com", "a@x:y.com",
+		"a@x/y.com", "a@x%y.com", "a@x@y.com", "a@x\x80y.com",
+		"a@x!y.com", "a@x+y.com",
+	};
+	char tok[400], wu[400], wd[400], u[16], d[16];
+	size_t i;
+
+	CHECK(parses("User1@Example.COM", "user1", "example.com"),
+	    "\"User1@Example.COM\" -> user1 / example.com");
+	CHECK(parses("a%b.com", "a", "b.com"), "\"a%%b.com\" -> a / b.com");
+	CHECK(parses("a/b.com", "a", "b.com"), "\"a/b.com\" -> a / b.com");
+	CHECK(parses("nodomain", "nodomain", ""),
+	    "\"nodomain\" -> nodomain / empty domain");
+	CHECK(parses("@example.com", "", "example.com"),
+	    "\"@example.com\" -> empty user");
+	CHECK(parses("", "", ""), "empty token -> empty user and domain");
+	CHECK(parses("a%b@c.com", "a%b", "c.com") == 0 &&
+	    refused("a%b@c.com"),
+	    "'@' wins over '%%': \"a%%b@c.com\" user a%%b has '%%' -> -1");
+	CHECK(parses("a/b%c.com", "a/b", "c.com"),
+	    "'%%' wins over '/': \"a/b%%c.com\" -> a/b / c.com");
+	CHECK(parses("first.last+tag@sub-1.Example.com", "first.last+tag",
+	    "sub-1.example.com"), "punctuation in user, '-' in domain");
+	CHECK(parses("!#$&'*+-./=?^_`{|}~@x.com", "!#$&'*+-./=?^_`{|}~",
+	    "x.com"), "every allowed user punctuation character");
+
+	for (i = 0; i < sizeof(bad_user) / sizeof(bad_user[0]); i++)
+		CHECK(refused(bad_user[i]), "user part refused: token #%zu "
+		    "(byte %#x)", i, (unsigned char)bad_user[i][1]);
+	for (i = 0; i < sizeof(bad_domain) / sizeof(bad_domain[0]); i++)
+		CHECK(refused(bad_domain[i]), "domain part refused: token "
+		    "#%zu (byte %#x)", i, (unsigned char)bad_domain[i][3]);
+
+	/* cut at 156 bytes before splitting */
+	memset(tok, 'a', 150);
+	tok[150] = '@';
+	memset(tok + 151, 'b', 149);
+	tok[300] = '\0';
+	CHECK(parses(tok, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbb"),
+	    "300-byte token: cut at 156 (150 + '@' + 5)");
+	memset(tok, 'A', 300);
+	tok[158] = '@';
+	memcpy(tok + 159, "Example.com", 12);
+	memset(wu, 'a', 156);
+	wu[156] = '\0';
+	CHECK(parses(tok, wu, ""),
+	    "'@' at byte 158 lies beyond the cut: whole cut token is the user");
+	memset(tok, 'a', 300);
+	tok[300] = '\0';
+	memset(wu, 'a', 156);
+	wu[156] = '\0';
+	CHECK(parses(tok, wu, ""), "300 x 'a' -> user of 156 bytes");
+	memset(tok, 'b', 155);
+	tok[155] = '@';
+	tok[156] = 'c';		/* beyond the cut */
+	tok[157] = '\0';
+	memset(wu, 'b', 155);
+	wu[155] = '\0';
+	CHECK(parses(tok, wu, ""), "'@' as byte 156: domain empty after cut");
+	memset(tok, 'a', 150);
+	tok[150] = '@';
+	memset(tok + 151, 'b', 39);
+	tok[190] = '(';			/* a bad char beyond the cut */
+	tok[191] = '\0';
+	memset(wu, 'a', 150);
+	wu[150] = '\0';
+	memset(wd, 'b', 5);
+	wd[5] = '\0';
+	CHECK(parses(tok, wu, wd), "a bad char beyond the cut is ignored");
+
+	/* output sizes */
+	CHECK(pol_parse_address("abcd@x.com", u, 4, d, sizeof(d)) == -1,
+	    "user part that does not fit usz -> -1");
+	CHECK(pol_parse_address("abc@x.com", u, 4, d, sizeof(d)) == 0 &&
+	    strcmp(u, "abc") == 0, "user part of usz-1 bytes fits");
+	CHECK(pol_parse_address("a@example.com", u, sizeof(u), d, 11) == -1,
+	    "domain part that does not fit dsz -> -1");
+	CHECK(pol_parse_address("a@example.com", u, sizeof(u), d, 12) == 0 &&
+	    strcmp(d, "example.com") == 0, "domain part of dsz-1 bytes fits");
+}
+
+static void
+test_char_tables(void)
+{
+	const char *upunct = "!#$&'*+-./=?^_`{|}~";
+	char s[2] = { 0, 0 };
+	unsigned c, ubad = 0, dbad = 0;
+
+	for (c = 1; c < 256; c++) {
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9');
+		int uwant = alnum || strchr(upunct, (int)c) != NULL;
+		int dwant = alnum || c == '-' || c == '.';
+
+		s[0] = (char)c;
+		if (pol_user_chars_ok(s) != uwant) {
+			ubad++;
+			T_INFO("user byte %#x: got %d want %d", c,
+			    pol_user_chars_ok(s), uwant);
+		}
+		if (pol_domain_chars_ok(s) != dwant) {
+			dbad++;
+			T_INFO("domain byte %#x: got %d want %d", c,
+			    pol_domain_chars_ok(s), dwant);
+		}
+	}
+	CHECK(ubad == 0, "pol_user_chars_ok: table of all 255 bytes");
+	CHECK(dbad == 0, "pol_domain_chars_ok: table of all 255 bytes");
+	CHECK(pol_user_chars_ok("") && pol_domain_chars_ok(""),
+	    "empty names pass the character rules");
+	CHECK(!pol_user_chars_ok("good\x7f") && !pol_domain_chars_ok("a.b_c"),
+	    "a bad byte at the end is caught");
+}
+
+static void
+test_commands(void)
+{
+	static const struct {
+		const char *name;
+		unsigned gate;
+	} gates[] = {
+		{ "login", 0 }, { "clogin", 0 }, { "slogin", 0 },
+		{ "user_info", 2 }, { "list_domains", 3 },
+		{ "find_domain", 3 }, { "domain_count", 3 },
+		{ "add_alias_domain", 3 }, { "add_domain", 3 },
+		{ "del_domain", 3 }, { "dom_info", 3 }, { "get_limits", 2 },
+		{ "set_limits", 3 }, { "del_limits", 3 },
+		{ "get_domain_size", 2 }, { "add_user", 2 }, { "del_user", 2 },
+		{ "user_count", 2 }, { "list_users", 2 }, { "list_lists", 2 },
+		{ "mod_user", 1 }, { "get_lastauth", 1 },
+		{ "get_user_size", 1 }, { "add_alias", 2 },
+		{ "delete_alias", 2 }, { "list_alias", 2 },
+		{ "remove_alias", 2 }, { "mk_dir", 1 }, { "rm_dir", 1 },
+		{ "list_dir", 1 }, { "rm_file", 1 }, { "rename_file", 1 },
+		{ "write_file", 1 }, { "read_file", 1 }, { "stat_file", 1 },
+		{ "get_ip_map", 1 }, { "add_ip_map", 3 }, { "del_ip_map", 3 },
+		{ "show_ip_map", 3 }, { "add_list", 2 }, { "del_list", 2 },
+		{ "mod_list", 2 }, { "exit", 0 }, { "quit", 0 }, { "q", 0 },
+		{ "help", 0 },
+	};
+	static const char *const prelogin[] = {
+		"login", "clogin", "slogin", "exit", "quit", "q", "help"
+	};
+	static const char *const body[] = {
+		"set_limits", "mod_user", "write_file"
+	};
+	size_t i, j, bad = 0, helponly = 0, nbody = 0, npre = 0;
+	enum vp_cmd c;
+
+	CHECK(vp_command_find("LOGIN") == CMD_login, "\"LOGIN\" -> login");
+	CHECK(vp_command_find("Quit") == CMD_quit, "\"Quit\" -> quit");
+	CHECK(vp_command_find("DOMAIN_COUNT") == CMD_domain_count,
+	    "\"DOMAIN_COUNT\" -> domain_count");
+	CHECK(vp_command_find("q") == CMD_q && vp_command_find("Q") == CMD_q,
+	    "\"q\" and \"Q\"");
+	CHECK(vp_command_find("nope") == CMD_COUNT, "unknown -> CMD_COUNT");
+	CHECK(vp_command_find("") == CMD_COUNT, "empty -> CMD_COUNT");
+	CHECK(vp_command_find("logi") == CMD_COUNT &&
+	    vp_command_find("loginx") == CMD_COUNT,
+	    "prefixes and extensions of a name are unknown");
+	c = vp_command_find("list_users");
+	CHECK(c == CMD_list_users && c != CMD_list_users_help &&
+	    !(vp_commands[c].flags & CF_HELPONLY),
+	    "\"list_users\" finds the real row, never the help-only row");
+	CHECK(vp_command_find("LIST_USERS") == CMD_list_users,
+	    "\"LIST_USERS\" -> the real row");
+
+	for (i = 0; i < CMD_COUNT; i++) {
+		if (vp_commands[i].flags & CF_HELPONLY) {
+			helponly++;
+			continue;
+		}
+		if (vp_command_find(vp_commands[i].name) != (enum vp_cmd)i)
+			bad++;
+	}
+	CHECK(bad == 0, "every command finds itself by name");
+	CHECK(helponly == 1 &&
+	    (vp_commands[CMD_list_users_help].flags & CF_HELPONLY) &&
+	    strcmp(vp_commands[CMD_list_users_help].name, "list_users") == 0,
+	    "exactly one help-only row (list_users)");
+
+	CHECK(CMD_COUNT == sizeof(gates) / sizeof(gates[0]) + 1,
+	    "table has %d rows (46 commands + 1 help-only)", (int)CMD_COUNT);
+	for (bad = 0, i = 0; i < sizeof(gates) / sizeof(gates[0]); i++) {
+		c = vp_command_find(gates[i].name);
+		if (c == CMD_COUNT || vp_commands[c].gate != gates[i].gate) {
+			bad++;
+			T_INFO("%s: gate %d, want %u", gates[i].name,
+			    c == CMD_COUNT ? -1 : (int)vp_commands[c].gate,
+			    gates[i].gate);
+		}
+	}
+	CHECK(bad == 0, "every gate equals PROTOCOL.md 4.2");
+	CHECK(vp_commands[CMD_user_info].gate == 2 &&
+	    vp_commands[CMD_list_domains].gate == 3 &&
+	    vp_commands[CMD_mod_user].gate == 1 &&
+	    vp_commands[CMD_get_limits].gate == 2 &&
+	    vp_commands[CMD_set_limits].gate == 3 &&
+	    vp_commands[CMD_help].gate == 0 && vp_commands[CMD_quit].gate == 0,
+	    "gates: user_info 2, list_domains 3, mod_user 1, get_limits 2, "
+	    "set_limits 3, help 0, quit 0");
+	CHECK(vp_commands[CMD_list_users_help].gate == 2,
+	    "help-only list_users row: gate 2");
+
+	for (i = 0; i < CMD_COUNT; i++) {
+		int want_pre = 0, want_body = 0;
+
+		for (j = 0; j < sizeof(prelogin) / sizeof(prelogin[0]); j++)
+			if (strcmp(vp_commands[i].name, prelogin[j]) == 0)
+				want_pre = 1;
+		for (j = 0; j < sizeof(body) / sizeof(body[0]); j++)
+			if (strcmp(vp_commands[i].name, body[j]) == 0)
+				want_body = 1;
+		if (!!(vp_commands[i].flags & CF_PRELOGIN) == want_pre)
+			npre++;
+		if (!!(vp_commands[i].flags & CF_BODY) == want_body)
+			nbody++;
+	}
+	CHECK(npre == CMD_COUNT, "CF_PRELOGIN exactly on login, clogin, "
+	    "slogin, exit, quit, q, help");
+	CHECK(nbody == CMD_COUNT,
+	    "CF_BODY exactly on set_limits, mod_user, write_file");
+
+	CHECK(vp_section_gate(SEC_LOGIN) == 0 &&
+	    vp_section_gate(SEC_DOMAIN) == 2 && vp_section_gate(SEC_USER) == 1 &&
+	    vp_section_gate(SEC_ALIAS) == 2 && vp_section_gate(SEC_FS) == 1 &&
+	    vp_section_gate(SEC_IPMAP) == 1 && vp_section_gate(SEC_LIST) == 2 &&
+	    vp_section_gate(SEC_UTIL) == 0, "section header gates (4.2)");
+	CHECK(strcmp(vp_section_name(SEC_FS), "File System") == 0 &&
+	    strcmp(vp_section_name(SEC_IPMAP), "IP Map") == 0 &&
+	    strcmp(vp_section_name(SEC_LIST), "Mailing List") == 0,
+	    "section names");
+	CHECK(strcmp(vp_commands[CMD_clogin].usage,
+	    "login user@domain password - compact bitmapts") == 0 &&
+	    strcmp(vp_commands[CMD_user_count].usage, "domain <crlf>") == 0,
+	    "usage texts keep the reference's typos and spacing");
+}
+
+int
+main(void)
+{
+	test_levels();
+	test_full_flags();
+	test_address();
+	test_char_tables();
+	test_commands();
+	return T_DONE("test_policy");
+}
