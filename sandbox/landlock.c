@@ -110,8 +110,8 @@ create(int abi, int scoped, char *err, size_t errlen)
 		    LANDLOCK_SCOPE_SIGNAL;
 	fd = (int)syscall(__NR_landlock_create_ruleset, &a, attr_size(abi), 0);
 	if (fd == -1)
-		return sb_err(err, errlen, "landlock_create_ruleset (ABI %d): %s",
-		    abi, strerror(errno));
+		return sb_err(err, errlen, "landlock_create_ruleset (ABI %d): "
+		    "%s", abi, strerror(errno));
 	return fd;
 }
 

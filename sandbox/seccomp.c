@@ -24,7 +24,8 @@
 #if defined(__SANITIZE_ADDRESS__)
 #define SB_SANITIZED	1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#if __has_feature(address_sanitizer) || \
+    __has_feature(undefined_behavior_sanitizer)
 #define SB_SANITIZED	1
 #endif
 #endif
@@ -52,10 +53,11 @@ static const int fe_allow[] = {
 
 #ifdef SB_SANITIZED
 /*
- * What the ASan/UBSan runtimes were seen to use after confinement: at exit
- * (sigaltstack) and while reporting (readlink of /proc/self/exe; yield and
- * tgkill on abort paths). Everything else stays forbidden, prctl included,
- * so these builds cannot make the frontend dumpable again either.
+ * The ASan/UBSan runtimes (gcc 12 and clang 14) were traced after
+ * confinement: sigaltstack at exit, readlink of /proc/self/exe while
+ * reporting. sched_yield (spinlock back-off) and tgkill (abort_on_error=1)
+ * sit on paths not traced. prctl stays forbidden even here, so these
+ * builds cannot make the frontend dumpable again either.
  */
 static const int fe_allow_san[] = {
 	SCMP_SYS(sigaltstack), SCMP_SYS(readlink), SCMP_SYS(sched_yield),
@@ -133,7 +135,11 @@ add_cond(scmp_filter_ctx ctx, int nr, struct scmp_arg_cmp cmp,
 	return 0;
 }
 
-/* Allowed only with arguments that cannot map code or reach paths. */
+/*
+ * Allowed only with harmless arguments. newfstatat must carry AT_EMPTY_PATH
+ * (glibc's fstat()); that stops plain stat() but not a crafted call with a
+ * path, which would reveal metadata only: opening stays impossible.
+ */
 static int
 fe_conditional(scmp_filter_ctx ctx, char *err, size_t errlen)
 {
@@ -146,7 +152,6 @@ fe_conditional(scmp_filter_ctx ctx, char *err, size_t errlen)
 	    "fcntl", err, errlen) ||
 	    add_cond(ctx, SCMP_SYS(fcntl), SCMP_A1(SCMP_CMP_EQ, F_SETFL, 0),
 	    "fcntl", err, errlen) ||
-	    /* glibc's fstat(); a plain stat() of a path stays forbidden */
 	    add_cond(ctx, SCMP_SYS(newfstatat),
 	    SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH),
 	    "newfstatat", err, errlen))

@@ -19,7 +19,7 @@
 
 static int	as_root;
 static int	fake_errno;
-static char	dir[DIRLEN];	/* chroot for the frontend, tree for the helper */
+static char	dir[DIRLEN];	/* frontend chroot, helper tree */
 
 static int
 hide_landlock(void *a)
@@ -34,7 +34,8 @@ hide_landlock(void *a)
 	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
 		return -1;
 	for (i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
-		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(fake_errno), nrs[i], 0);
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(fake_errno),
+		    nrs[i], 0);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
