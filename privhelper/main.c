@@ -12,6 +12,7 @@
 #include "fe_session.h"
 #include "listen.h"
 #include "log.h"
+#include "sandbox.h"
 #include "session.h"
 
 static void
@@ -100,6 +101,9 @@ main(int argc, char **argv)
 		die(err);
 	apply_flags(&cfg, argc, argv);
 	if (config_check(&cfg, err, sizeof(err)) < 0)
+		die(err);
+	/* Once per daemon: listener children inherit the built filters. */
+	if (sb_prepare(err, sizeof(err)) < 0)
 		die(err);
 	if (cfg.nlisten > 0)
 		listen_run(&cfg, frontend_body);
