@@ -55,22 +55,31 @@ audit_json_escape(char *dst, size_t dstsz, const char *s)
 	dst[n] = '\0';
 }
 
+#define AUDIT_FIELD_MAX	400	/* escaped bytes of one value */
+#define AUDIT_TAIL	4	/* room always kept for "\"}\n" */
+
+/* Each value is cut at AUDIT_FIELD_MAX so that every record, however long
+ * its inputs, stays one well-formed line. */
 static void
 add_field(char *rec, size_t sz, const char *key, const char *val, int first)
 {
-	size_t n = strlen(rec);
+	size_t n = strlen(rec), lim;
 
 	snprintf(rec + n, sz - n, "%s\"%s\":\"", first ? "" : ",", key);
-	audit_json_escape(rec, sz - 3, val ? val : "");
 	n = strlen(rec);
-	snprintf(rec + n, sz - n, "\"");
+	lim = n + AUDIT_FIELD_MAX < sz - AUDIT_TAIL ? n + AUDIT_FIELD_MAX :
+	    sz - AUDIT_TAIL;
+	audit_json_escape(rec, lim, val ? val : "");
+	n = strlen(rec);
+	rec[n++] = '"';
+	rec[n] = '\0';
 }
 
 void
 audit(struct ph_ctx *ctx, const char *op, const char *target,
     const char *result, const char *detail)
 {
-	char rec[2048], when[32], principal[PR_FIELD_MAX * 2 + 2];
+	char rec[4096], when[32], principal[PR_FIELD_MAX * 2 + 2];
 	struct timespec ts;
 	struct tm tm;
 	size_t n;
@@ -95,7 +104,9 @@ audit(struct ph_ctx *ctx, const char *op, const char *target,
 	add_field(rec, sizeof(rec), "result", result, 0);
 	add_field(rec, sizeof(rec), "detail", detail, 0);
 	n = strlen(rec);
-	snprintf(rec + n, sizeof(rec) - n, "}\n");
+	rec[n++] = '}';
+	rec[n++] = '\n';
+	rec[n] = '\0';
 	if (ctx->audit_syslog) {
 		rec[strlen(rec) - 1] = '\0';
 		syslog(LOG_NOTICE, "%s", rec);
