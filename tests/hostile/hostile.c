@@ -48,6 +48,7 @@ static char fixture[PATH_MAX];	/* absolute tests/tools/fixture.sh */
 static char dest[PATH_MAX];	/* the current case's tree */
 static const char *case_name;
 static const char *case_default_domain;
+static const char *expect_audit[4];	/* set by a case: texts the log has */
 
 static struct pr_buf wb, rb;
 /* reply bytes of failed logins, for comparison across cases */
@@ -604,6 +605,39 @@ c_zero_length(int fd)
 	    "%s: sent a zero-length record", case_name);
 }
 
+static void
+c_passed_fd(int fd)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *cm;
+	int passfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	pr_init(&wb, PR_QUIT);
+	memset(&msg, 0, sizeof(msg));
+	memset(&u, 0, sizeof(u));
+	iov.iov_base = wb.data;
+	iov.iov_len = wb.len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = u.buf;
+	msg.msg_controllen = sizeof(u.buf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &passfd, sizeof(int));
+	CHECK(passfd >= 0 && sendmsg(fd, &msg, MSG_NOSIGNAL) ==
+	    (ssize_t)wb.len,
+	    "%s: sent a valid PR_QUIT carrying a file descriptor", case_name);
+	if (passfd >= 0)
+		close(passfd);
+}
+
 /* positive controls */
 
 static void
@@ -674,10 +708,16 @@ c_more_failures(int fd)
 	CHECK(ok && fail_reply_len == firstlen &&
 	    memcmp(fail_reply, first, firstlen) == 0,
 	    "%s: empty password -> the same bytes", case_name);
-	fail_reply_len = 0;
-	ok = login_fails(fd, "postmaster@example.com", "Test");
-	CHECK(ok && fail_reply_len == firstlen,
-	    "%s: \"Test\" (case differs) -> the same bytes", case_name);
+	{
+		static char longpw[PR_PASS_MAX];
+
+		memset(longpw, 'p', sizeof(longpw) - 1);
+		fail_reply_len = 0;
+		ok = login_fails(fd, "postmaster@example.com", longpw);
+		CHECK(ok && fail_reply_len == firstlen &&
+		    memcmp(fail_reply, first, firstlen) == 0,
+		    "%s: 1023-byte password -> the same bytes", case_name);
+	}
 	/* the 4th failure is still answered; then a quit is allowed */
 	CHECK(send_quit(fd) == 0, "%s: PR_QUIT after four failures",
 	    case_name);
@@ -795,6 +835,122 @@ c_fail_then_login(int fd)
 }
 
 /* ---------------------------------------------------------------- */
+/* hostile data: trees a lower-privileged writer might have tampered with */
+
+static int
+run_reroot(void)
+{
+	char rr[PATH_MAX + 32];
+	pid_t pid;
+	int status;
+
+	snprintf(rr, sizeof(rr), "%s/tests/tools/reroot", build);
+	fflush(stdout);
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(2, 1);
+		execl(rr, "reroot", dest, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Adds domains whose directory lies outside vpopmail-dir to users/assign
+ * and rebuilds users/cdb. */
+static int
+prep_outside_domains(void)
+{
+	static char buf[8192];
+	char p[PATH_MAX + 64];
+	int fd, n, len;
+
+	snprintf(p, sizeof(p), "%s/var/qmail/users/assign", dest);
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	len = (int)read(fd, buf, sizeof(buf) - 1024);
+	close(fd);
+	if (len < 2 || memcmp(buf + len - 2, ".\n", 2) != 0)
+		return -1;
+	len -= 2;
+	n = snprintf(buf + len, sizeof(buf) - (size_t)len,
+	    "+evil.example-:evil.example:89:89:/etc:-::\n"
+	    "+up.example-:up.example:89:89:%s/home/vpopmail/domains/../..:-::\n"
+	    "+self.example-:self.example:89:89:%s/home/vpopmail:-::\n"
+	    ".\n", dest, dest);
+	if (n < 0 || (size_t)n >= sizeof(buf) - (size_t)len)
+		return -1;
+	if (t_write(p, buf, (size_t)len + (size_t)n) < 0)
+		return -1;
+	return run_reroot();
+}
+
+/* example.net's user table becomes a symlink to example.com's. */
+static int
+prep_symlinked_table(void)
+{
+	char p[PATH_MAX + 64];
+
+	snprintf(p, sizeof(p), "%s/home/vpopmail/domains/example.net/"
+	    "vpasswd.cdb", dest);
+	if (unlink(p) < 0 || symlink("../example.com/vpasswd.cdb", p) < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/home/vpopmail/domains/example.net/vpasswd",
+	    dest);
+	if (unlink(p) < 0 || symlink("../example.com/vpasswd", p) < 0)
+		return -1;
+	return 0;
+}
+
+/* example.net's directory becomes a symlink to example.com's. */
+static int
+prep_symlinked_domain(void)
+{
+	char p[PATH_MAX + 64], q[PATH_MAX + 64];
+
+	snprintf(p, sizeof(p), "%s/home/vpopmail/domains/example.net", dest);
+	snprintf(q, sizeof(q), "%s/home/vpopmail/domains/example.net.orig",
+	    dest);
+	if (rename(p, q) < 0 || symlink("example.com", p) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+c_outside_domains(int fd)
+{
+	expect_audit[0] = "\"target\":\"root@evil.example\",\"result\":"
+	    "\"fail\",\"detail\":\"domain directory outside vpopmail-dir\"";
+	expect_audit[1] = "\"target\":\"postmaster@up.example\",\"result\":"
+	    "\"fail\",\"detail\":\"domain directory: ";
+	expect_audit[2] = "\"target\":\"postmaster@self.example\",\"result\""
+	    ":\"fail\",\"detail\":\"domain directory outside vpopmail-dir\"";
+	CHECK(login_fails(fd, "root@evil.example", WRONG_PW),
+	    "%s: a domain dir of /etc -> 8.207", case_name);
+	CHECK(login_fails(fd, "postmaster@up.example", "test"),
+	    "%s: a domain dir of domains/../.. -> 8.207", case_name);
+	CHECK(login_fails(fd, "postmaster@self.example", "test"),
+	    "%s: a domain dir equal to vpopmail-dir -> 8.207", case_name);
+	CHECK(send_quit(fd) == 0, "%s: PR_QUIT", case_name);
+}
+
+static void
+c_symlinked_net(int fd)
+{
+	expect_audit[0] = "\"target\":\"postmaster@example.net\",\"result\":"
+	    "\"fail\"";
+	/* example.com's postmaster has password "test" too */
+	CHECK(login_fails(fd, "postmaster@example.net", "test"),
+	    "%s: postmaster@example.net through a symlink -> 8.207",
+	    case_name);
+	CHECK(login_ok(fd, PR_MODE_FULL, "postmaster@example.com", "test"),
+	    "%s: example.com itself still works", case_name);
+	CHECK(send_quit(fd) == 0, "%s: PR_QUIT", case_name);
+}
+
+/* ---------------------------------------------------------------- */
 
 enum want { W_VIOLATION, W_CLEAN, W_EITHER };
 
@@ -818,8 +974,8 @@ audit_text(char *buf, size_t len)
 }
 
 static void
-run_case(const char *name, void (*fn)(int), enum want want,
-    const char *default_domain)
+run_case_prep(const char *name, int (*prep)(void), void (*fn)(int),
+    enum want want, const char *default_domain)
 {
 	static char log[65536];
 	struct entry *before, *after;
@@ -835,6 +991,9 @@ run_case(const char *name, void (*fn)(int), enum want want,
 		return;
 	}
 	if (!CHECK(run_fixture() == 0, "%s: fixture.sh small %s", name, dest))
+		goto out;
+	if (prep != NULL && !CHECK(prep() == 0, "%s: tamper with the tree",
+	    name))
 		goto out;
 	before = manifest(&nb);
 	if (!CHECK(before != NULL && nb > 10,
@@ -858,6 +1017,7 @@ run_case(const char *name, void (*fn)(int), enum want want,
 		goto out;
 	}
 
+	memset(expect_audit, 0, sizeof(expect_audit));
 	fn(sp[0]);
 
 	status = wait_exit(pid);
@@ -895,6 +1055,9 @@ run_case(const char *name, void (*fn)(int), enum want want,
 	else if (want == W_CLEAN)
 		CHECK(strstr(log, "violation") == NULL,
 		    "%s: no \"violation\" record", name);
+	for (r = 0; r < 4 && expect_audit[r] != NULL; r++)
+		CHECK(strstr(log, expect_audit[r]) != NULL,
+		    "%s: audit log has %s", name, expect_audit[r]);
 	CHECK(strstr(log, WRONG_PW) == NULL && strstr(log, WRONG_PW2) == NULL,
 	    "%s: no password sent appears in the audit log", name);
 	CHECK(strstr(log, "\"secret\"") == NULL &&
@@ -917,6 +1080,13 @@ run_case(const char *name, void (*fn)(int), enum want want,
 		manifest_free(after, na);
 out:
 	CHECK(t_rm_rf(dest) == 0, "%s: temp tree removed", name);
+}
+
+static void
+run_case(const char *name, void (*fn)(int), enum want want,
+    const char *default_domain)
+{
+	run_case_prep(name, NULL, fn, want, default_domain);
 }
 
 /* The manifest must notice a one-byte change, a mode change and a new
@@ -1030,6 +1200,8 @@ main(int argc, char **argv)
 	    NULL);
 	run_case("fifth PR_LOGIN after four failures", c_fifth_login,
 	    W_VIOLATION, NULL);
+	run_case("PR_QUIT carrying an fd (SCM_RIGHTS)", c_passed_fd,
+	    W_VIOLATION, NULL);
 	/* a zero-length record reads as EOF: either ending is acceptable */
 	run_case("zero-length record", c_zero_length, W_EITHER, NULL);
 
@@ -1046,5 +1218,13 @@ main(int argc, char **argv)
 	run_case("default domain", c_default_domain, W_CLEAN, "example.com");
 	run_case("three failures, then login", c_fail_then_login, W_CLEAN,
 	    NULL);
+
+	/* tampered data: refused, nothing followed outside the tree */
+	run_case_prep("domain dirs outside vpopmail-dir", prep_outside_domains,
+	    c_outside_domains, W_CLEAN, NULL);
+	run_case_prep("symlinked vpasswd.cdb and vpasswd", prep_symlinked_table,
+	    c_symlinked_net, W_CLEAN, NULL);
+	run_case_prep("symlinked domain directory", prep_symlinked_domain,
+	    c_symlinked_net, W_CLEAN, NULL);
 	return T_DONE("hostile");
 }
