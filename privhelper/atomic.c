@@ -1,0 +1,286 @@
+/*
+ * atomic.c - lock files and crash-safe file replacement (see atomic.h).
+ *
+ * A reader of vpopmail's files never locks, so a file may only ever
+ * change by rename(2) of a complete, fsynced copy; and a writer must
+ * exclude vpopmail's own tools, which use classic fcntl locks on
+ * "<file>.lock" (flock(2) would not conflict with them on Linux).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "fs.h"
+#include "util.h"
+
+#define LOCK_STEP_NS	100000000L	/* 100 ms between attempts */
+
+static int
+lock_once(int fd)
+{
+	struct flock fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;	/* start 0, length 0: the whole file */
+	if (fcntl(fd, F_SETLK, &fl) == 0)
+		return 0;
+	/* ENOLCK is retried too: the reference does, it can be transient */
+	return (errno == EAGAIN || errno == EACCES || errno == ENOLCK) ? 1 : -1;
+}
+
+static void
+sleep_step(void)
+{
+	struct timespec ts = { 0, LOCK_STEP_NS };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int
+lockfile_acquire(int dirfd, const char *rel, int timeout_s,
+    struct lockfile *lk)
+{
+	struct stat st;
+	long tries;
+	int fd, r, e;
+
+	lk->fd = -1;
+	if (timeout_s < 0)
+		timeout_s = LOCK_TIMEOUT_DEFAULT;
+	/* O_NONBLOCK: a FIFO planted under the lock's name must not hang us */
+	fd = fs_open_beneath(dirfd, rel, O_WRONLY | O_CREAT | O_NOCTTY |
+	    O_NONBLOCK, 0600);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	for (tries = (long)timeout_s * 10; (r = lock_once(fd)) == 1 &&
+	    tries > 0; tries--)
+		sleep_step();
+	if (r != 0) {
+		e = r == 1 ? ETIMEDOUT : errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	lk->fd = fd;
+	return 0;
+}
+
+int
+lockfile_chown(struct lockfile *lk, uid_t uid, gid_t gid)
+{
+	if (lk->fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	return atomic_set_owner(lk->fd, uid, gid);
+}
+
+void
+lockfile_release(struct lockfile *lk)
+{
+	/* closing the only descriptor drops the process's lock */
+	if (lk->fd >= 0)
+		close(lk->fd);
+	lk->fd = -1;
+}
+
+int
+atomic_set_owner(int fd, uid_t uid, gid_t gid)
+{
+	uid_t u = (uid == (uid_t)-1 || uid == geteuid()) ? (uid_t)-1 : uid;
+	gid_t g = (gid == (gid_t)-1 || gid == getegid()) ? (gid_t)-1 : gid;
+
+	if (geteuid() == 0) {
+		/* root: always state the owner, whatever created the file */
+		u = uid;
+		g = gid;
+	}
+	if (u == (uid_t)-1 && g == (gid_t)-1)
+		return 0;
+	return fchown(fd, u, g);
+}
+
+static int
+single_component(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n <= ATOMIC_NAME_MAX && strchr(name, '/') == NULL &&
+	    strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+static int
+temp_name(const char *name, char *out, size_t outsz)
+{
+	unsigned long long rnd;
+	int n;
+
+	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -1;
+	n = snprintf(out, outsz, ".%s.tmp.%ld.%016llx", name, (long)getpid(),
+	    rnd);
+	if (n < 0 || (size_t)n >= outsz) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+atomic_begin(int dirfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
+    struct atomic_file *af)
+{
+	int e;
+
+	memset(af, 0, sizeof(*af));
+	af->fd = -1;
+	af->dirfd = dirfd;
+	if (!single_component(name)) {
+		errno = EINVAL;
+		return -1;
+	}
+	vp_strlcpy(af->target, name, sizeof(af->target));
+	if (temp_name(name, af->tmp, sizeof(af->tmp)) < 0)
+		return -1;
+	af->fd = fs_open_beneath(dirfd, af->tmp, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOCTTY, 0600);
+	if (af->fd < 0)
+		return -1;
+	/* owner first (chown may clear mode bits), then the exact mode,
+	 * both before the first byte so no reader sees it otherwise */
+	if (atomic_set_owner(af->fd, uid, gid) < 0 ||
+	    fchmod(af->fd, mode & 07777) < 0) {
+		e = errno;
+		atomic_abort(af);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int
+atomic_write(struct atomic_file *af, const void *buf, size_t n)
+{
+	const char *p = buf;
+	ssize_t k;
+
+	if (af->fd < 0 || af->failed) {
+		errno = af->failed ? EIO : EBADF;
+		return -1;
+	}
+	while (n > 0) {
+		k = write(af->fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				errno = EIO;
+			af->failed = 1;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* fsync and close: after this the bytes are on disk or we failed. */
+static int
+finish_one(struct atomic_file *af)
+{
+	int r;
+
+	if (af->fd < 0 || af->failed) {
+		errno = af->failed ? EIO : EBADF;
+		return -1;
+	}
+	r = fsync(af->fd);
+	if (close(af->fd) < 0)
+		r = -1;
+	af->fd = -1;
+	return r;
+}
+
+static int
+fsync_dir(int dirfd)
+{
+	int fd, r, e;
+
+	/* dirfd is usually O_PATH, which fsync refuses */
+	fd = fs_open_beneath(dirfd, ".", O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return -1;
+	r = fsync(fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+static void
+abort_from(struct atomic_file *const *v, size_t i, size_t n)
+{
+	int e = errno;
+
+	for (; i < n; i++)
+		atomic_abort(v[i]);
+	errno = e;
+}
+
+int
+atomic_commit_all(struct atomic_file *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (finish_one(v[i]) < 0) {
+			abort_from(v, 0, n);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (renameat(v[i]->dirfd, v[i]->tmp, v[i]->dirfd,
+		    v[i]->target) < 0) {
+			abort_from(v, i, n);
+			return -1;
+		}
+		v[i]->tmp[0] = '\0';
+	}
+	for (i = 0; i < n; i++)
+		if ((i == 0 || v[i]->dirfd != v[i - 1]->dirfd) &&
+		    fsync_dir(v[i]->dirfd) < 0)
+			return -1;
+	return 0;
+}
+
+int
+atomic_commit(struct atomic_file *af)
+{
+	struct atomic_file *v[1] = { af };
+
+	return atomic_commit_all(v, 1);
+}
+
+void
+atomic_abort(struct atomic_file *af)
+{
+	if (af->fd >= 0)
+		close(af->fd);
+	af->fd = -1;
+	if (af->tmp[0] != '\0')
+		unlinkat(af->dirfd, af->tmp, 0);
+	af->tmp[0] = '\0';
+}
