@@ -682,7 +682,19 @@ c_same_failures(int fd)
 	    memcmp(fail_reply, first, firstlen) == 0,
 	    "%s: malformed address \"a(b@example.com\" -> the same reply bytes",
 	    case_name);
-	CHECK(send_quit(fd) == 0, "%s: PR_QUIT after three failures",
+	{
+		static char addr[PR_ADDR_MAX];
+
+		/* escapes to 6 bytes per byte in the audit record */
+		memset(addr, 0xff, sizeof(addr) - 1);
+		fail_reply_len = 0;
+		same = login_fails(fd, addr, WRONG_PW);
+		CHECK(same && fail_reply_len == firstlen &&
+		    memcmp(fail_reply, first, firstlen) == 0,
+		    "%s: a 1023-byte address of 0xff bytes -> the same bytes",
+		    case_name);
+	}
+	CHECK(send_quit(fd) == 0, "%s: PR_QUIT after four failures",
 	    case_name);
 }
 

@@ -382,10 +382,10 @@ test_audit_records(void)
 		if (*s == '\n')
 			lines++;
 	CHECK(rec[n - 1] == '\n', "the log ends with a newline");
-	/* BUG-CHECK (audit.c audit/add_field): a long field fills the
-	 * 2048-byte record and the closing "}\n" is dropped, so the next
-	 * record continues the same line. */
-	CHECK(lines == 4, "BUG-CHECK 4 records -> 4 lines (got %d)", lines);
+	/* Regression check: a long field used to fill the 2048-byte record
+	 * and drop the closing "}\n", so the next record continued the same
+	 * line (fixed by 444b875). */
+	CHECK(lines == 4, "4 records -> 4 lines (got %d)", lines);
 	{
 		char *line = rec, *nl;
 		int good = 0;
@@ -395,7 +395,7 @@ test_audit_records(void)
 				good++;
 			line = nl + 1;
 		}
-		CHECK(good == 4, "BUG-CHECK every line is one {...} object "
+		CHECK(good == 4, "every line is one {...} object "
 		    "(%d of 4)", good);
 	}
 	CHECK(strstr(rec, "\"detail\":\"last\"}\n") != NULL,
