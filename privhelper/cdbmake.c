@@ -1,0 +1,317 @@
+/*
+ * cdbmake.c - building the cdb indexes natively (see cdbmake.h).
+ *
+ * The text sources are parsed the way their reference compilers parse
+ * them (qmail-newu, qmail-newmrh, vpopmail's make_vpasswd_cdb), so the
+ * records and therefore the bytes are the same; where the reference would
+ * silently produce garbage (a vpasswd line without ':'), we refuse and
+ * keep the old index.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cdbmake.h"
+#include "linefile.h"
+#include "fs.h"
+
+#define TEXT_LINE_MAX	4096	/* assign / morercpthosts line, bytes */
+#define NEWU_FIELDS	6	/* qmail-newu: colons consumed after the key */
+
+int
+cdbw_begin(int dirfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
+    struct cdbw *w)
+{
+	w->open = 0;
+	if (atomic_begin(dirfd, name, uid, gid, mode, &w->af) < 0)
+		return -1;
+	if (cdb_make_start(&w->cm, w->af.fd) < 0) {
+		atomic_abort(&w->af);
+		return -1;
+	}
+	w->open = 1;
+	return 0;
+}
+
+int
+cdbw_add(struct cdbw *w, const void *k, size_t kl, const void *v, size_t vl)
+{
+	if (!w->open || kl > 0x7fffffff || vl > 0x7fffffff) {
+		errno = w->open ? EFBIG : EBADF;
+		return -1;
+	}
+	if (cdb_make_add(&w->cm, k, (unsigned)kl, v, (unsigned)vl) < 0) {
+		w->af.failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+cdbw_finish(struct cdbw *w)
+{
+	if (!w->open) {
+		errno = EBADF;
+		return -1;
+	}
+	w->open = 0;
+	/* tinycdb frees its record lists here whatever the outcome */
+	if (cdb_make_finish(&w->cm) < 0) {
+		w->af.failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+cdbw_commit(struct cdbw *w)
+{
+	if (cdbw_finish(w) < 0) {
+		cdbw_abort(w);
+		return -1;
+	}
+	return atomic_commit(&w->af);
+}
+
+void
+cdbw_abort(struct cdbw *w)
+{
+	int e = errno;
+
+	if (w->open)
+		(void)cdb_make_finish(&w->cm);	/* only to free its memory */
+	w->open = 0;
+	atomic_abort(&w->af);
+	errno = e;
+}
+
+int
+cdbw_add_vpasswd_line(struct cdbw *w, const char *line, size_t n)
+{
+	const char *colon = memchr(line, ':', n);
+
+	if (colon == NULL || colon == line || n > VPW_LINE_MAX ||
+	    memchr(line, '\0', n) != NULL) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return cdbw_add(w, line, (size_t)(colon - line), colon + 1,
+	    n - (size_t)(colon - line) - 1);
+}
+
+/* Streams every line of dirfd's vpasswd into w; an unterminated or
+ * over-long line is EBADMSG. 0 or -1. */
+static int
+vpasswd_records(int dirfd, struct cdbw *w)
+{
+	char line[VPW_LINE_MAX + 2];
+	struct lf_reader r;
+	size_t n;
+	int fd, nl, k, e;
+
+	if ((fd = lf_open(dirfd, "vpasswd")) < 0)
+		return -1;
+	lf_init(&r, fd);
+	while ((k = lf_next(&r, line, sizeof(line), &n, &nl)) == 1) {
+		if (!nl) {
+			errno = EBADMSG;
+			k = -1;
+			break;
+		}
+		if ((k = cdbw_add_vpasswd_line(w, line, n)) < 0)
+			break;
+	}
+	if (k < 0 && errno == EFBIG)
+		errno = EBADMSG;
+	e = errno;
+	close(fd);
+	errno = e;
+	return k < 0 ? -1 : 0;
+}
+
+int
+cdb_build_vpasswd_locked(int domfd, uid_t uid, gid_t gid)
+{
+	struct cdbw w;
+
+	if (cdbw_begin(domfd, "vpasswd.cdb", uid, gid, 0600, &w) < 0)
+		return -1;
+	if (vpasswd_records(domfd, &w) < 0) {
+		cdbw_abort(&w);
+		return -1;
+	}
+	return cdbw_commit(&w);
+}
+
+int
+cdb_build_vpasswd(int domfd, uid_t uid, gid_t gid)
+{
+	struct lockfile lk;
+	int r, e;
+
+	if (lockfile_acquire(domfd, ".vpasswd.lock", -1, &lk) < 0)
+		return -1;
+	(void)lockfile_chown(&lk, uid, gid);	/* cosmetic, as the reference */
+	r = cdb_build_vpasswd_locked(domfd, uid, gid);
+	e = errno;
+	lockfile_release(&lk);
+	errno = e;
+	return r;
+}
+
+static void
+lower(char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s[i] = (char)(s[i] - 'A' + 'a');
+}
+
+/*
+ * One users/assign line (before the "." line) into its users/cdb record:
+ * "+name-:f1:..:f6:" -> key "!name-", "=user:..." -> key "!user\0";
+ * value = the text after the first ':' with its first six ':' turned
+ * into NUL, cut at the sixth. wild collects the characters that end the
+ * '+' keys (qmail-lspawn's set of prefix separators).
+ */
+static int
+assign_record(struct cdbw *w, char *line, size_t n, char *wild, size_t *nw)
+{
+	char key[TEXT_LINE_MAX + 2];
+	char *colon = memchr(line, ':', n);
+	size_t i, klen, colons = 0;
+
+	if (colon == NULL || colon == line || memchr(line, '\0', n) != NULL) {
+		errno = EBADMSG;
+		return -1;
+	}
+	i = (size_t)(colon - line);
+	key[0] = '!';
+	memcpy(key + 1, line + 1, i - 1);
+	klen = i;
+	if (line[0] != '+')
+		key[klen++] = '\0';
+	lower(key, klen);
+	if (line[0] == '+' && i >= 2 && memchr(wild, line[i - 1], *nw) == NULL)
+		wild[(*nw)++] = line[i - 1];
+	for (i = i + 1; i < n && colons < NEWU_FIELDS; i++)
+		if (line[i] == ':') {
+			line[i] = '\0';
+			colons++;
+		}
+	if (colons < NEWU_FIELDS) {
+		errno = EBADMSG;
+		return -1;
+	}
+	/* i is one past the sixth colon: the value stops before it */
+	return cdbw_add(w, key, klen, colon + 1, (size_t)(line + i - 1 -
+	    (colon + 1)));
+}
+
+/* Every line up to the first one starting with '.'; none: EBADMSG. */
+static int
+assign_records(int fd, struct cdbw *w)
+{
+	char line[TEXT_LINE_MAX + 1], wild[256];
+	struct lf_reader r;
+	size_t n, nw = 0;
+	int nl, k;
+
+	lf_init(&r, fd);
+	while ((k = lf_next(&r, line, sizeof(line), &n, &nl)) == 1) {
+		if (n > 0 && line[0] == '.')
+			return cdbw_add(w, "", 0, wild, nw);
+		if (!nl) {
+			errno = EBADMSG;
+			return -1;
+		}
+		if (assign_record(w, line, n, wild, &nw) < 0)
+			return -1;
+	}
+	if (k == 0 || errno == EFBIG)
+		errno = EBADMSG;	/* qmail-newu: no "." line, bad format */
+	return -1;
+}
+
+/* Opens sub (a directory beneath topfd) and its text file src. */
+static int
+open_source(int topfd, const char *sub, const char *src, int *dirfd)
+{
+	int fd, e;
+
+	*dirfd = fs_open_beneath(topfd, sub, O_PATH | O_DIRECTORY, 0);
+	if (*dirfd < 0)
+		return -1;
+	if ((fd = lf_open(*dirfd, src)) < 0) {
+		e = errno;
+		close(*dirfd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+typedef int (*records_fn)(int, struct cdbw *);
+
+static int
+build_from(int topfd, const char *sub, const char *src, const char *dst,
+    records_fn fn)
+{
+	struct cdbw w;
+	int dirfd, fd, r = -1, e;
+
+	if ((fd = open_source(topfd, sub, src, &dirfd)) < 0)
+		return -1;
+	if (cdbw_begin(dirfd, dst, (uid_t)-1, (gid_t)-1, 0644, &w) == 0) {
+		if (fn(fd, &w) < 0)
+			cdbw_abort(&w);
+		else
+			r = cdbw_commit(&w);
+	}
+	e = errno;
+	close(fd);
+	close(dirfd);
+	errno = e;
+	return r;
+}
+
+int
+cdb_build_users(int qmailfd)
+{
+	return build_from(qmailfd, "users", "assign", "cdb", assign_records);
+}
+
+/* qmail-newmrh: lower-case, strip trailing blanks, skip empty and '#'
+ * lines, key = the line, value empty. */
+static int
+mrh_records(int fd, struct cdbw *w)
+{
+	char line[TEXT_LINE_MAX + 1];
+	struct lf_reader r;
+	size_t n;
+	int nl, k;
+
+	lf_init(&r, fd);
+	while ((k = lf_next(&r, line, sizeof(line), &n, &nl)) == 1) {
+		while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+			n--;
+		if (n == 0 || line[0] == '#')
+			continue;
+		lower(line, n);
+		if (cdbw_add(w, line, n, "", 0) < 0)
+			return -1;
+	}
+	if (k < 0 && errno == EFBIG)
+		errno = EBADMSG;
+	return k;
+}
+
+int
+cdb_build_morercpthosts(int qmailfd)
+{
+	return build_from(qmailfd, "control", "morercpthosts",
+	    "morercpthosts.cdb", mrh_records);
+}

@@ -1,0 +1,60 @@
+/*
+ * cdbmake.h - the three cdb indexes, built in-process with tinycdb (whose
+ * writer lays files out exactly as djb's, STORAGE.md 3.3) into an
+ * atomic_file, so a reader sees the old index or the complete new one:
+ *
+ *   <domaindir>/vpasswd.cdb           from vpasswd          (6.5)
+ *   QMAILDIR/users/cdb                from users/assign     (4.2, qmail-newu)
+ *   QMAILDIR/control/morercpthosts.cdb from morercpthosts   (4.3, qmail-newmrh)
+ *
+ * Callers: vpasswd_write.c (streams vpasswd lines through cdbw_*),
+ * linefile updates, and the helper at start-up (stale vpasswd.cdb).
+ * All errors are -1 with errno; EBADMSG means the text source is not in
+ * the format its consumers accept, and the old index is left in place.
+ */
+#ifndef VP_CDBMAKE_H
+#define VP_CDBMAKE_H
+
+#include <cdb.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "atomic.h"
+
+#define VPW_LINE_MAX	510	/* vpasswd line without '\n' (1.4) */
+
+struct cdbw {
+	struct atomic_file	af;
+	struct cdb_make		cm;
+	int			open;	/* cm started, not finished */
+};
+
+/* A new index named name in dirfd (see atomic_begin for the owner). */
+int	cdbw_begin(int dirfd, const char *name, uid_t, gid_t, mode_t,
+	    struct cdbw *);
+int	cdbw_add(struct cdbw *, const void *key, size_t klen,
+	    const void *val, size_t vlen);
+/* Writes the hash tables; the file is then ready for atomic_commit(&w->af)
+ * or atomic_commit_all together with other files. */
+int	cdbw_finish(struct cdbw *);
+/* Finish-and-commit in one step. */
+int	cdbw_commit(struct cdbw *);
+void	cdbw_abort(struct cdbw *);
+
+/* The vpasswd.cdb record of one vpasswd line (without '\n'): key = the
+ * name before the first ':', value = the rest. EBADMSG for a line the
+ * reference readers would mangle (no ':', empty name, too long). */
+int	cdbw_add_vpasswd_line(struct cdbw *, const char *line, size_t n);
+
+/* Rebuilds vpasswd.cdb (uid:gid 0600) from vpasswd. The _locked form
+ * expects the caller to hold .vpasswd.lock; the other takes it (never
+ * call it while holding that lock: see lockfile_acquire). */
+int	cdb_build_vpasswd_locked(int domfd, uid_t, gid_t);
+int	cdb_build_vpasswd(int domfd, uid_t, gid_t);
+/* users/cdb from users/assign, as qmail-newu (0644, owner the process). */
+int	cdb_build_users(int qmailfd);
+/* control/morercpthosts.cdb from control/morercpthosts, as qmail-newmrh
+ * (0644). ENOENT when the text file does not exist. */
+int	cdb_build_morercpthosts(int qmailfd);
+
+#endif
