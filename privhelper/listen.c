@@ -33,6 +33,9 @@ listen_parse(const char *spec, struct sockaddr_storage *ss, socklen_t *sl)
 	if ((colon = strrchr(host, ':')) == NULL)
 		return -1;
 	*colon = '\0';
+	/* strtoul would also take " 89" and "+89" */
+	if (colon[1] < '0' || colon[1] > '9')
+		return -1;
 	errno = 0;
 	port = strtoul(colon + 1, &end, 10);
 	if (errno || *end || colon[1] == '\0' || port == 0 || port > 65535)

@@ -20,6 +20,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "address.h"
 #include "audit.h"
 #include "ctx.h"
 #include "fs.h"
@@ -55,21 +56,27 @@ session_peer(int fd, char *buf, size_t len)
 		snprintf(buf, len, "local");
 }
 
+/* Lower-cased like any address's domain; a name with characters no
+ * domain may hold is ignored rather than looked up. */
 static void
 default_domain(struct ph_ctx *ctx)
 {
 	const char *env = getenv("VPOPMAIL_DOMAIN");
 	char buf[256];
+	size_t i;
 
 	ctx->default_domain[0] = '\0';
-	if (env != NULL && *env) {
-		vp_strlcpy(ctx->default_domain, env, sizeof(ctx->default_domain));
-		return;
-	}
-	if (fs_read_small(ctx->vpop_fd, "etc/defaultdomain", buf,
+	if (env != NULL && *env)
+		vp_strlcpy(buf, env, sizeof(buf));
+	else if (fs_read_small(ctx->vpop_fd, "etc/defaultdomain", buf,
 	    sizeof(buf)) < 0)
 		return;
 	buf[strcspn(buf, "\r\n")] = '\0';
+	for (i = 0; buf[i]; i++)
+		if (buf[i] >= 'A' && buf[i] <= 'Z')
+			buf[i] = (char)(buf[i] - 'A' + 'a');
+	if (strlen(buf) > POL_DOMAIN_MAX || !pol_domain_chars_ok(buf))
+		return;
 	vp_strlcpy(ctx->default_domain, buf, sizeof(ctx->default_domain));
 }
 

@@ -3,6 +3,7 @@
  * frontend <-> privhelper contract. See codec.h for the rules.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -182,6 +183,18 @@ pr_load(struct pr_buf *b, const void *p, size_t n)
 	return 0;
 }
 
+/* recvmsg returns 0 both at EOF and for an empty SEQPACKET record; only the
+ * hang-up tells them apart. */
+static int
+peer_closed(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
+
+	if (poll(&p, 1, 0) < 0)
+		return 1;
+	return (p.revents & (POLLHUP | POLLRDHUP)) != 0;
+}
+
 int
 pr_recv(int fd, struct pr_buf *b)
 {
@@ -199,9 +212,10 @@ pr_recv(int fd, struct pr_buf *b)
 	do
 		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	if (n == 0)
+	if (n == 0 && peer_closed(fd))
 		return 0;
-	if (n < 0 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || n < 2) {
+	/* n == 0 with the peer still there: an empty record, malformed */
+	if (n <= 0 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || n < 2) {
 		b->bad = 1;
 		return -1;
 	}

@@ -1214,8 +1214,8 @@ main(int argc, char **argv)
 	    W_VIOLATION, NULL);
 	run_case("PR_QUIT carrying an fd (SCM_RIGHTS)", c_passed_fd,
 	    W_VIOLATION, NULL);
-	/* a zero-length record reads as EOF: either ending is acceptable */
-	run_case("zero-length record", c_zero_length, W_EITHER, NULL);
+	/* a zero-length record is told apart from EOF: a violation */
+	run_case("zero-length record", c_zero_length, W_VIOLATION, NULL);
 
 	/* positive controls */
 	run_case("PR_QUIT", c_quit, W_CLEAN, NULL);
