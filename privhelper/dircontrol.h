@@ -1,0 +1,49 @@
+/*
+ * dircontrol.h - the hash-directory allocator of STORAGE.md 7 and its
+ * state file ".dir-control": the same sequence the reference tools
+ * produce on shared data (1-99 directly in the parent, then "0", "1", ...
+ * "z", "0/0", ...), including the reader quirk Q1 that turns "0 2 4" into
+ * "0 2 2" after the first rewrite.
+ *
+ * Used for domains (dirfd = <home of uid>/domains) and for users
+ * (dirfd = the domain directory). Like the reference, no lock is taken:
+ * a lost update only skews the spreading. All errors are -1 with errno
+ * (EBADMSG: the state file is not in the 8-line format).
+ */
+#ifndef VP_DIRCONTROL_H
+#define VP_DIRCONTROL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define DC_PER_DIR	100	/* entries per directory (MAX_USERS_PER_LEVEL) */
+#define DC_PATH_MAX	32
+
+struct dirctl {
+	unsigned long	count;		/* allocated minus deleted */
+	int		level_cur;
+	int		level_max;	/* unused, kept */
+	int		start[3], end[3], mod[3], idx[3];
+	char		path[DC_PATH_MAX];	/* "", "X", "X/Y", ... */
+};
+
+/* The state of a missing file. */
+void	dc_fresh(struct dirctl *);
+/* The 8-line text <-> the state. dc_parse applies quirk Q1 (each
+ * triple's third number is a copy of its second). */
+int	dc_parse(const char *buf, size_t n, struct dirctl *);
+int	dc_format(const struct dirctl *, char *out, size_t);
+/* One allocation (7.2) in memory; the result is d->path. */
+int	dc_step(struct dirctl *);
+
+/* ".dir-control" in dirfd; a missing file loads the fresh state. */
+int	dc_load(int dirfd, struct dirctl *);
+int	dc_save(int dirfd, uid_t, gid_t, const struct dirctl *);
+/* Load, step, save (uid:gid 0600); hash gets the directory to use
+ * relative to dirfd ("" = dirfd itself). */
+int	dc_alloc(int dirfd, uid_t, gid_t, char *hash, size_t);
+/* An entry was deleted: count - 1, never below 0. A missing file stays
+ * missing. */
+int	dc_release(int dirfd, uid_t, gid_t);
+
+#endif
