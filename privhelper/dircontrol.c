@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "atomic.h"
 #include "dircontrol.h"
 #include "fs.h"
+#include "linefile.h"
 #include "util.h"
 
 #define DC_FILE		".dir-control"
@@ -282,4 +285,217 @@ dc_release(int dirfd, uid_t uid, gid_t gid)
 	if (d.count > 0)	/* the reference wraps to 2^64-1 (Q2) */
 		d.count--;
 	return dc_save(dirfd, uid, gid, &d);
+}
+
+/* ---- backfill (7.4) ---- */
+
+#define FREE_FILE	".dir_control_free"
+#define FREE_LOCK	".dir_control_free.lock"
+#define FREE_SCAN_MAX	296	/* a longer line ends the reference's search */
+
+int
+dc_hash_ok(const char *h)
+{
+	size_t i, n = strlen(h);
+
+	if (n == 0 || n >= DC_PATH_MAX)
+		return 0;
+	/* "X", "X/Y", ...: never "", "..", "/x" or "x//y" */
+	for (i = 0; i < n; i++) {
+		if (i % 2 == 0 && strchr(alphabet, h[i]) == NULL)
+			return 0;
+		if (i % 2 == 1 && h[i] != '/')
+			return 0;
+	}
+	return h[n - 1] != '/';
+}
+
+/* Copies the free list into af, leaving out line number skip (or none
+ * when skip < 0). */
+static int
+copy_free(int fd, struct atomic_file *af, long skip)
+{
+	char line[LF_LINE_MAX + 1];
+	struct lf_reader r;
+	size_t n;
+	long k;
+	int nl, rc;
+
+	lf_init(&r, fd);
+	for (k = 0; (rc = lf_next(&r, line, sizeof(line), &n, &nl)) == 1; k++)
+		if (k != skip && (atomic_write(af, line, n) < 0 ||
+		    atomic_write(af, "\n", 1) < 0))
+			return -1;
+	if (rc < 0 && errno == EFBIG)
+		errno = EBADMSG;
+	return rc;
+}
+
+static int
+push_locked(int domfd, uid_t uid, gid_t gid, const char *hash)
+{
+	struct atomic_file af;
+	struct stat st;
+	mode_t mode = 0600;
+	int fd, r = 0, e;
+
+	if ((fd = lf_open(domfd, FREE_FILE)) < 0 && errno != ENOENT)
+		return -1;
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		mode = st.st_mode & 0666;	/* 0644 once consumed (2.2) */
+	if (atomic_begin(domfd, FREE_FILE, uid, gid, mode, &af) < 0)
+		r = -1;
+	else if ((fd >= 0 && copy_free(fd, &af, -1) < 0) ||
+	    atomic_write(&af, hash, strlen(hash)) < 0 ||
+	    atomic_write(&af, "\n", 1) < 0) {
+		e = errno;
+		atomic_abort(&af);
+		errno = e;
+		r = -1;
+	} else
+		r = atomic_commit(&af);
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return r;
+}
+
+typedef int (*free_fn)(int, uid_t, gid_t, void *, size_t);
+
+static int
+under_free_lock(int domfd, uid_t uid, gid_t gid, free_fn fn, void *arg,
+    size_t n)
+{
+	struct lockfile lk;
+	int r, e;
+
+	if (lockfile_acquire(domfd, FREE_LOCK, -1, &lk) < 0)
+		return -1;
+	(void)lockfile_chown(&lk, uid, gid);
+	r = fn(domfd, uid, gid, arg, n);
+	e = errno;
+	lockfile_release(&lk);
+	errno = e;
+	return r;
+}
+
+static int
+push_fn(int domfd, uid_t uid, gid_t gid, void *hash, size_t unused)
+{
+	(void)unused;
+	return push_locked(domfd, uid, gid, hash);
+}
+
+int
+dc_free_push(int domfd, uid_t uid, gid_t gid, const char *hash)
+{
+	if (!dc_hash_ok(hash)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return under_free_lock(domfd, uid, gid, push_fn, (void *)hash, 0);
+}
+
+/* The entry of a line: cut at '#', blanks trimmed on both sides. */
+static size_t
+entry(char *line, size_t n, char **start)
+{
+	char *hash = memchr(line, '#', n);
+
+	if (hash != NULL)
+		n = (size_t)(hash - line);
+	while (n > 0 && (*line == ' ' || *line == '\t')) {
+		line++;
+		n--;
+	}
+	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		n--;
+	*start = line;
+	return n;
+}
+
+/* The first usable entry: its line number, or -1 (none). */
+static long
+find_free(int fd, char *hash, size_t hsz)
+{
+	char line[LF_LINE_MAX + 1], *s;
+	struct lf_reader r;
+	size_t n, len;
+	long k;
+	int nl;
+
+	lf_init(&r, fd);
+	for (k = 0; lf_next(&r, line, sizeof(line), &n, &nl) == 1; k++) {
+		if (n > FREE_SCAN_MAX)
+			return -1;
+		if ((len = entry(line, n, &s)) == 0)
+			continue;
+		s[len] = '\0';
+		/* a bad entry stops backfill: it is never handed out */
+		if (!dc_hash_ok(s) || vp_strlcpy(hash, s, hsz) >= hsz)
+			return -1;
+		return k;
+	}
+	return -1;
+}
+
+static int
+pop_locked(int domfd, uid_t uid, gid_t gid, char *hash, size_t hsz)
+{
+	struct atomic_file af;
+	struct dirctl d;
+	long k;
+	int fd, r, e;
+
+	if ((fd = lf_open(domfd, FREE_FILE)) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if ((k = find_free(fd, hash, hsz)) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);
+		return 0;
+	}
+	if ((r = atomic_begin(domfd, FREE_FILE, uid, gid, 0644, &af)) == 0) {
+		if (copy_free(fd, &af, k) < 0) {
+			e = errno;
+			atomic_abort(&af);
+			errno = e;
+			r = -1;
+		} else
+			r = atomic_commit(&af);
+	}
+	e = errno;
+	close(fd);
+	errno = e;
+	if (r < 0)
+		return -1;
+	/* the reference counts a reused slot, except from an empty state */
+	if (dc_load(domfd, &d) < 0)
+		return -1;
+	if (d.count != 0)
+		d.count++;
+	return dc_save(domfd, uid, gid, &d) < 0 ? -1 : 1;
+}
+
+static int
+pop_fn(int domfd, uid_t uid, gid_t gid, void *hash, size_t hsz)
+{
+	return pop_locked(domfd, uid, gid, hash, hsz);
+}
+
+int
+dc_free_pop(int domfd, uid_t uid, gid_t gid, char *hash, size_t hsz)
+{
+	if (hsz > 0)
+		hash[0] = '\0';
+	return under_free_lock(domfd, uid, gid, pop_fn, hash, hsz);
+}
+
+int
+dc_alloc_user(int domfd, uid_t uid, gid_t gid, char *hash, size_t hsz)
+{
+	int r = dc_free_pop(domfd, uid, gid, hash, hsz);
+
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	return dc_alloc(domfd, uid, gid, hash, hsz);
 }

@@ -46,4 +46,19 @@ int	dc_alloc(int dirfd, uid_t, gid_t, char *hash, size_t);
  * missing. */
 int	dc_release(int dirfd, uid_t, gid_t);
 
+/*
+ * Backfill of freed user hash directories (7.4), in <domaindir>/
+ * .dir_control_free under .dir_control_free.lock. A hash is 1-char
+ * components joined by '/' ("0", "0/3"); anything else is refused on
+ * the way in (EINVAL) and never handed out.
+ */
+int	dc_hash_ok(const char *);
+/* A user of hash was deleted: append "hash\n". */
+int	dc_free_push(int domfd, uid_t, gid_t, const char *hash);
+/* Takes the first freed hash: 1 (hash set, the line removed, the count
+ * of .dir-control raised unless it is 0), 0 (none usable), or -1. */
+int	dc_free_pop(int domfd, uid_t, gid_t, char *hash, size_t);
+/* Where a new user's directory goes: a freed hash, else dc_alloc. */
+int	dc_alloc_user(int domfd, uid_t, gid_t, char *hash, size_t);
+
 #endif

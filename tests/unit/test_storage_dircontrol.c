@@ -4,7 +4,8 @@
  * the reader quirk Q1 ("0 2 4" on the first write, "0 2 2" after), the
  * 7.1 example, byte identity with every kind of .dir-control the
  * reference tools left in tests/fixtures, refusal of malformed files,
- * and the release clamp of Q2.
+ * the release clamp of Q2, and the backfill of freed user directories
+ * (7.4) starting from the large fixture's big.example.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -184,7 +185,7 @@ test_fixtures(void)
 {
 	char hash[DC_PATH_MAX];
 	struct dirctl d;
-	int dfd;
+	int dfd = -1;
 
 	if (ts_fixtures() == NULL) {
 		T_SKIP("fixtures not found (run from the top of the tree or "
@@ -262,6 +263,91 @@ test_hashes_and_release(void)
 	close(dfd);
 }
 
+static void
+test_backfill_fixture(void)
+{
+	char hash[DC_PATH_MAX], dir[PATH_MAX];
+	struct dirctl d;
+	struct stat st;
+	uid_t u = (uid_t)-1;
+	gid_t g = (gid_t)-1;
+	int dfd = -1;
+
+	ts_path(dir, sizeof(dir), "%s/large/home/vpopmail/domains/big.example",
+	    top);
+	if (!CHECK((dfd = ts_dirfd(dir)) >= 0 && stat(dir, &st) == 0,
+	    "big.example"))
+		return;
+	if (geteuid() == 0) {
+		u = st.st_uid;
+		g = st.st_gid;
+	}
+	/* test_fixtures allocated once already: 351, path "2" */
+	CHECK(dc_alloc_user(dfd, u, g, hash, sizeof(hash)) == 0 &&
+	    strcmp(hash, "1") == 0, "the freed \"1\" (from u200) is reused");
+	CHECK(ts_file_is(p("large/home/vpopmail/domains/big.example/"
+	    ".dir_control_free"), "", 0), ".dir_control_free now empty");
+	CHECK(stat(p("large/home/vpopmail/domains/big.example/"
+	    ".dir_control_free"), &st) == 0 && (st.st_mode & 07777) == 0644,
+	    "rewritten 0644 as the reference does");
+	CHECK(dc_load(dfd, &d) == 0 && d.count == 352 &&
+	    strcmp(d.path, "2") == 0, "a reused slot is counted (352)");
+	CHECK(dc_alloc_user(dfd, u, g, hash, sizeof(hash)) == 0 &&
+	    strcmp(hash, "2") == 0 && dc_load(dfd, &d) == 0 &&
+	    d.count == 353, "nothing freed: the allocator (353, \"2\")");
+	CHECK(dc_free_push(dfd, u, g, "0/3") == 0 && ts_file_is(p("large/home/"
+	    "vpopmail/domains/big.example/.dir_control_free"), "0/3\n", 4),
+	    "push \"0/3\"");
+	CHECK(dc_alloc_user(dfd, u, g, hash, sizeof(hash)) == 0 &&
+	    strcmp(hash, "0/3") == 0, "and it comes back");
+	close(dfd);
+}
+
+static void
+test_backfill_rules(void)
+{
+	static const char *bad[] = { "", "..", "/0", "0/", "0//1", "ab", "0/ab",
+	    "0\n1", ".", "0/.", "-" };
+	char hash[DC_PATH_MAX];
+	struct dirctl d;
+	size_t i;
+	int dfd = -1;
+
+	CHECK(mkdir(p("bf"), 0700) == 0 && (dfd = ts_dirfd(p("bf"))) >= 0,
+	    "bf directory");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(dc_free_push(dfd, (uid_t)-1, (gid_t)-1, bad[i]) < 0 &&
+		    errno == EINVAL, "push of bad hash #%zu refused", i);
+	CHECK(access(p("bf/.dir_control_free"), F_OK) < 0, "nothing written");
+	CHECK(dc_free_pop(dfd, (uid_t)-1, (gid_t)-1, hash, sizeof(hash)) == 0 &&
+	    hash[0] == '\0', "no free list: 0");
+	CHECK(t_write(p("bf/.dir_control_free"), "# c\n  \n 0 # x\n1\n", 16)
+	    == 0 && dc_free_pop(dfd, (uid_t)-1, (gid_t)-1, hash, sizeof(hash))
+	    == 1 && strcmp(hash, "0") == 0, "comments and blanks skipped");
+	CHECK(ts_file_is(p("bf/.dir_control_free"), "# c\n  \n1\n", 9),
+	    "only that line removed");
+	CHECK(dc_load(dfd, &d) == 0 && d.count == 0 &&
+	    access(p("bf/.dir-control"), F_OK) == 0,
+	    "count 0 is not raised by a reuse");
+	CHECK(t_write(p("bf/.dir_control_free"), "../etc\n1\n", 9) == 0 &&
+	    dc_free_pop(dfd, (uid_t)-1, (gid_t)-1, hash, sizeof(hash)) == 0 &&
+	    ts_file_is(p("bf/.dir_control_free"), "../etc\n1\n", 9),
+	    "a planted \"../etc\" is never handed out, file left alone");
+	{
+		char longl[400];
+
+		memset(longl, '0', 297);
+		longl[297] = '\n';
+		memcpy(longl + 298, "1\n", 2);
+		CHECK(t_write(p("bf/.dir_control_free"), longl, 300) == 0 &&
+		    dc_free_pop(dfd, (uid_t)-1, (gid_t)-1, hash, sizeof(hash))
+		    == 0, "a 297-char line ends the search (reference rule)");
+	}
+	CHECK(dc_alloc_user(dfd, (uid_t)-1, (gid_t)-1, hash, sizeof(hash)) ==
+	    0 && strcmp(hash, "") == 0, "dc_alloc_user falls back");
+	close(dfd);
+}
+
 int
 main(void)
 {
@@ -274,6 +360,9 @@ main(void)
 	    "temporary directory %s", top))
 		return T_DONE("test_storage_dircontrol");
 	test_fixtures();
+	if (ts_fixtures() != NULL)
+		test_backfill_fixture();
+	test_backfill_rules();
 	test_hashes_and_release();
 	t_rm_rf(top);
 	return T_DONE("test_storage_dircontrol");
