@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cdbmake.h"
@@ -154,6 +155,44 @@ cdb_build_vpasswd(int domfd, uid_t uid, gid_t gid)
 		return -1;
 	(void)lockfile_chown(&lk, uid, gid);	/* cosmetic, as the reference */
 	r = cdb_build_vpasswd_locked(domfd, uid, gid);
+	e = errno;
+	lockfile_release(&lk);
+	errno = e;
+	return r;
+}
+
+static int
+older(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec &&
+	    a->tv_nsec < b->tv_nsec);
+}
+
+int
+cdb_vpasswd_stale(int domfd)
+{
+	struct stat txt, idx;
+
+	if (fstatat(domfd, "vpasswd", &txt, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fstatat(domfd, "vpasswd.cdb", &idx, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 1 : -1;
+	return older(&idx.st_mtim, &txt.st_mtim) ? 1 : 0;
+}
+
+int
+cdb_vpasswd_refresh(int domfd, uid_t uid, gid_t gid)
+{
+	struct lockfile lk;
+	int r, e;
+
+	if ((r = cdb_vpasswd_stale(domfd)) <= 0)
+		return r;
+	if (lockfile_acquire(domfd, ".vpasswd.lock", -1, &lk) < 0)
+		return -1;
+	/* a writer may have finished while we waited */
+	if ((r = cdb_vpasswd_stale(domfd)) == 1)
+		r = cdb_build_vpasswd_locked(domfd, uid, gid) < 0 ? -1 : 1;
 	e = errno;
 	lockfile_release(&lk);
 	errno = e;

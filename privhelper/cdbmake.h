@@ -51,6 +51,13 @@ int	cdbw_add_vpasswd_line(struct cdbw *, const char *line, size_t n);
  * call it while holding that lock: see lockfile_acquire). */
 int	cdb_build_vpasswd_locked(int domfd, uid_t, gid_t);
 int	cdb_build_vpasswd(int domfd, uid_t, gid_t);
+/* 1 when vpasswd.cdb is missing or older than vpasswd (a manual edit,
+ * or a crash between the two renames of a reference tool: Q6), 0 when
+ * current or when there is no vpasswd, -1 on error. */
+int	cdb_vpasswd_stale(int domfd);
+/* Under .vpasswd.lock: rebuild vpasswd.cdb if it is stale. 1 rebuilt,
+ * 0 it was current, -1 error. For start-up and before trusting a cdb. */
+int	cdb_vpasswd_refresh(int domfd, uid_t, gid_t);
 /* users/cdb from users/assign, as qmail-newu (0644, owner the process). */
 int	cdb_build_users(int qmailfd);
 /* control/morercpthosts.cdb from control/morercpthosts, as qmail-newmrh

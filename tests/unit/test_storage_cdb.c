@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cdbmake.h"
@@ -298,6 +299,35 @@ test_newmrh(void)
 	    (st.st_mode & 07777) == 0644, "mode 0644");
 }
 
+/* Q6: a vpasswd edited behind our back is noticed and indexed. */
+static void
+test_stale(int dfd)
+{
+	struct timespec ts[2];
+	char val[128];
+
+	CHECK(cdb_vpasswd_stale(dfd) == 0, "fresh index: not stale");
+	CHECK(cdb_vpasswd_refresh(dfd, (uid_t)-1, (gid_t)-1) == 0,
+	    "refresh of a fresh index does nothing");
+	t_write(p("dom/vpasswd"), "edit:x:1:0:e:/d/e:NOQUOTA\n", 26);
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[1] = ts[0];
+	ts[1].tv_sec += 10;	/* the edit is newer than the index */
+	CHECK(utimensat(AT_FDCWD, p("dom/vpasswd"), ts, 0) == 0 &&
+	    cdb_vpasswd_stale(dfd) == 1, "vpasswd newer than the index: stale");
+	CHECK(cdb_vpasswd_refresh(dfd, (uid_t)-1, (gid_t)-1) == 1 &&
+	    cdbget(p("dom/vpasswd.cdb"), "edit", 4, val, sizeof(val)) > 0,
+	    "refresh rebuilt it: the edited user is found");
+	ts[1].tv_sec -= 20;
+	CHECK(utimensat(AT_FDCWD, p("dom/vpasswd"), ts, 0) == 0 &&
+	    cdb_vpasswd_stale(dfd) == 0, "index newer than vpasswd: current");
+	CHECK(unlink(p("dom/vpasswd.cdb")) == 0 && cdb_vpasswd_stale(dfd) == 1
+	    && cdb_vpasswd_refresh(dfd, (uid_t)-1, (gid_t)-1) == 1 &&
+	    access(p("dom/vpasswd.cdb"), F_OK) == 0, "missing index: rebuilt");
+	CHECK(unlink(p("dom/vpasswd")) == 0 && cdb_vpasswd_stale(dfd) == 0,
+	    "no vpasswd: nothing to do");
+}
+
 static void
 test_vpasswd_cdb(void)
 {
@@ -355,6 +385,7 @@ test_vpasswd_cdb(void)
 	CHECK(cdb_build_vpasswd(dfd, (uid_t)-1, (gid_t)-1) == 0 &&
 	    cdb_sane(p("dom/vpasswd.cdb"), &nrec) && nrec == 0,
 	    "empty vpasswd: an empty index");
+	test_stale(dfd);
 	close(dfd);
 }
 

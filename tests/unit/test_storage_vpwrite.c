@@ -216,7 +216,8 @@ unchanged(void)
 	    ts_count_temps(dom) == 0;
 }
 
-/* vpasswd.cdb is exactly what a rebuild from the text gives (U2), both
+/* vpasswd.cdb is not older than vpasswd and is exactly what a rebuild
+ * from the text gives (U2), both
  * files uid:gid 0600 (U6), the text sorted by name (U4). */
 static int
 consistent(void)
@@ -226,7 +227,8 @@ consistent(void)
 	size_t len;
 	int ok, sorted = 1;
 
-	ok = ts_copy(p("vpasswd.cdb"), p("../written.cdb")) == 0 &&
+	ok = cdb_vpasswd_stale(dfd) == 0 &&
+	    ts_copy(p("vpasswd.cdb"), p("../written.cdb")) == 0 &&
 	    cdb_build_vpasswd(dfd, duid, dgid) == 0 &&
 	    ts_same_file(p("vpasswd.cdb"), p("../written.cdb"));
 	ok = ok && stat(p("vpasswd"), &a) == 0 && stat(p("vpasswd.cdb"), &b)
