@@ -78,7 +78,10 @@ int	lf_count(int dirfd, const char *file);
 int	lf_assign_line(const char *name, const char *real, unsigned long uid,
 	    unsigned long gid, const char *dir, char *out, size_t);
 /* users/assign changes; users/cdb is rebuilt before users/assign.lock
- * is released (STORAGE.md 13.3 item 3). */
+ * is released (STORAGE.md 13.3 item 3). If that rebuild fails (foreign
+ * lines qmail-newu would refuse: EBADMSG), assign keeps the change, the
+ * old users/cdb stays, and -1 is returned: call cdb_build_users again
+ * once the file is repaired. */
 int	lf_assign_add(int qmailfd, const char *line);
 int	lf_assign_remove(int qmailfd, const char *const *lines, size_t n);
 /* A name into control/rcpthosts while it has fewer than 50 lines, else
