@@ -364,6 +364,31 @@ test_writer_peer_gone(void)
 	    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 }
 
+/* A client that stays connected but never reads (PROTOCOL.md F5): the
+ * reference dropped the line after 60 s and went on; fe_flush must give
+ * up after the timeout and report -1 so that the session ends. */
+static void
+test_writer_peer_stalls(void)
+{
+	static char flood[1 << 20];
+	double t0, dt;
+	int r;
+
+	if (pair(1) < 0)
+		return;
+	memset(flood, 'x', sizeof(flood));
+	t0 = now_s();
+	fe_put(&io, flood, sizeof(flood));	/* flushes as the buffer fills */
+	r = fe_flush(&io);
+	dt = now_s() - t0;
+	CHECK(r == -1 && io.failed, "fe_flush to a client that never reads "
+	    "returns -1");
+	T_INFO("stalled client given up after %.3f s", dt);
+	CHECK(dt >= 0.9 && dt < 30, "it waited for the timeout, not forever "
+	    "(%.3f s)", dt);
+	unpair();
+}
+
 /* Tokenises text (copied, NUL-terminated, as the reader delivers it). */
 static char tbuf[FE_LINE_MAX + 1];
 static struct fe_args args;
@@ -496,6 +521,7 @@ main(void)
 	test_timeout();
 	test_writer();
 	test_writer_peer_gone();
+	test_writer_peer_stalls();
 	test_args();
 	return T_DONE("test_lines");
 }
