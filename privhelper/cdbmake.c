@@ -101,10 +101,9 @@ cdbw_add_vpasswd_line(struct cdbw *w, const char *line, size_t n)
 	    n - (size_t)(colon - line) - 1);
 }
 
-/* Streams every line of dirfd's vpasswd into w; an unterminated or
- * over-long line is EBADMSG. 0 or -1. */
-static int
-vpasswd_records(int dirfd, struct cdbw *w)
+int
+vpasswd_each_line(int dirfd, int missing_ok,
+    int (*fn)(void *, const char *, size_t), void *arg)
 {
 	char line[VPW_LINE_MAX + 2];
 	struct lf_reader r;
@@ -112,15 +111,15 @@ vpasswd_records(int dirfd, struct cdbw *w)
 	int fd, nl, k, e;
 
 	if ((fd = lf_open(dirfd, "vpasswd")) < 0)
-		return -1;
+		return (missing_ok && errno == ENOENT) ? 0 : -1;
 	lf_init(&r, fd);
 	while ((k = lf_next(&r, line, sizeof(line), &n, &nl)) == 1) {
-		if (!nl) {
+		if (!nl || n > VPW_LINE_MAX) {
 			errno = EBADMSG;
 			k = -1;
-			break;
-		}
-		if ((k = cdbw_add_vpasswd_line(w, line, n)) < 0)
+		} else
+			k = fn(arg, line, n);
+		if (k < 0)
 			break;
 	}
 	if (k < 0 && errno == EFBIG)
@@ -129,6 +128,19 @@ vpasswd_records(int dirfd, struct cdbw *w)
 	close(fd);
 	errno = e;
 	return k < 0 ? -1 : 0;
+}
+
+static int
+add_record(void *w, const char *line, size_t n)
+{
+	return cdbw_add_vpasswd_line(w, line, n);
+}
+
+/* Every line of dirfd's vpasswd into w; a missing vpasswd is an error. */
+static int
+vpasswd_records(int dirfd, struct cdbw *w)
+{
+	return vpasswd_each_line(dirfd, 0, add_record, w);
 }
 
 int

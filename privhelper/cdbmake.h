@@ -45,6 +45,11 @@ void	cdbw_abort(struct cdbw *);
  * name before the first ':', value = the rest. EBADMSG for a line the
  * reference readers would mangle (no ':', empty name, too long). */
 int	cdbw_add_vpasswd_line(struct cdbw *, const char *line, size_t n);
+/* Calls fn(arg, line, n) for every line of dirfd's vpasswd (without its
+ * '\n'); an unterminated or over-long line is EBADMSG. A missing vpasswd
+ * is empty when missing_ok. 0, or -1 with errno (fn's -1 included). */
+int	vpasswd_each_line(int dirfd, int missing_ok,
+	    int (*fn)(void *, const char *, size_t), void *arg);
 
 /* Rebuilds vpasswd.cdb (uid:gid 0600) from vpasswd. The _locked form
  * expects the caller to hold .vpasswd.lock; the other takes it (never

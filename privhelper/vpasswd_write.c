@@ -149,33 +149,17 @@ one_line(struct rewrite *rw, const char *line, size_t n)
 	return emit(rw, line, n);
 }
 
+static int
+one_line_cb(void *rw, const char *line, size_t n)
+{
+	return one_line(rw, line, n);
+}
+
 /* Streams the old vpasswd (missing = empty) through one_line(). */
 static int
 copy_all(int domfd, struct rewrite *rw)
 {
-	char line[VPW_LINE_MAX + 2];
-	struct lf_reader r;
-	size_t n;
-	int fd, nl, k, e;
-
-	if ((fd = lf_open(domfd, "vpasswd")) < 0)
-		return errno == ENOENT ? 0 : -1;
-	lf_init(&r, fd);
-	while ((k = lf_next(&r, line, sizeof(line), &n, &nl)) == 1) {
-		if (!nl || n > VPW_LINE_MAX) {
-			errno = EBADMSG;
-			k = -1;
-		} else
-			k = one_line(rw, line, n);
-		if (k < 0)
-			break;
-	}
-	if (k < 0 && errno == EFBIG)
-		errno = EBADMSG;
-	e = errno;
-	close(fd);
-	errno = e;
-	return k < 0 ? -1 : 0;
+	return vpasswd_each_line(domfd, 1, one_line_cb, rw);
 }
 
 static int
