@@ -27,6 +27,7 @@ struct fe_session {
 	unsigned	lines;		/* lines read before login */
 	unsigned	failures;	/* failed logins */
 	int		done;		/* quit: close after flushing */
+	enum vp_cmd	cmd;		/* the command being answered */
 	char		user[PR_FIELD_MAX];
 	char		domain[PR_FIELD_MAX];
 	struct pr_buf	buf;
@@ -51,5 +52,9 @@ fe_handler fe_cmd_clogin;
 fe_handler fe_cmd_slogin;
 fe_handler fe_cmd_help;
 fe_handler fe_cmd_quit;
+fe_handler fe_cmd_user_info, fe_cmd_list_domains, fe_cmd_find_domain,
+    fe_cmd_domain_count, fe_cmd_add_alias_domain, fe_cmd_add_domain,
+    fe_cmd_del_domain, fe_cmd_dom_info, fe_cmd_add_user, fe_cmd_del_user,
+    fe_cmd_user_count, fe_cmd_list_users, fe_cmd_mod_user;
 
 #endif

@@ -26,6 +26,15 @@ struct ph_identity {
 	gid_t		gid;
 };
 
+struct ph_ctx;
+/* A command that reads a body (mod_user) leaves one of these in the
+ * context after its first answer; while it is set only body lines and
+ * the end of the body are permitted. */
+struct ph_body {
+	int	(*line)(struct ph_ctx *, const char *line, size_t n);
+	int	(*end)(struct ph_ctx *);	/* sends the final status */
+};
+
 struct ph_ctx {
 	const struct vp_config *cfg;
 	int		vpop_fd;	/* O_PATH directory of vpopmail-dir */
@@ -38,6 +47,8 @@ struct ph_ctx {
 	pid_t		frontend_pid;
 	unsigned	failures;
 	struct ph_identity id;
+	int		fd;		/* the socketpair, for replies */
+	const struct ph_body *body;	/* non-NULL: reading a body */
 };
 
 #endif

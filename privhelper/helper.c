@@ -1,7 +1,9 @@
 /*
  * helper.c - dispatch of the frontend's requests. The permit table is
  * keyed by session state: before login only LOGIN (while fewer than
- * PH_MAX_FAILURES attempts failed) and QUIT; after login no LOGIN.
+ * PH_MAX_FAILURES attempts failed) and QUIT; after login the commands of
+ * cmdtable.c whose gate the authenticated level reaches; while a body is
+ * being read only its lines, its end and QUIT.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -10,10 +12,13 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "cmd.h"
 #include "helper.h"
 #include "msg.h"
 
 static struct pr_buf in, out;
+static struct pr_cmd cmd;
+static char body_line[PR_PATH_MAX];
 
 int
 helper_permitted(const struct ph_ctx *ctx, unsigned type)
@@ -23,9 +28,28 @@ helper_permitted(const struct ph_ctx *ctx, unsigned type)
 		return !ctx->id.logged_in && ctx->failures < PH_MAX_FAILURES;
 	case PR_QUIT:
 		return 1;
+	case PR_CMD:
+		return ctx->id.logged_in && ctx->body == NULL;
+	case PR_BODY_LINE:
+	case PR_BODY_END:
+		return ctx->body != NULL;
 	default:
 		return 0;
 	}
+}
+
+/* The command itself must be one the authenticated level may run. */
+int
+helper_cmd_permitted(const struct ph_ctx *ctx, unsigned c, unsigned nargs)
+{
+	const struct vp_command *vc;
+
+	if (c >= CMD_COUNT || ph_cmd_table[c].fn == NULL)
+		return 0;
+	vc = &vp_commands[c];
+	if (vc->flags & CF_HELPONLY || vc->section == SEC_LOGIN)
+		return 0;
+	return ctx->id.level >= vc->gate && nargs <= ph_cmd_table[c].maxargs;
 }
 
 static int
@@ -85,12 +109,55 @@ do_login(struct ph_ctx *ctx, int fd)
 	return r < 0 ? 1 : -1;
 }
 
+static int
+do_cmd(struct ph_ctx *ctx)
+{
+	int r;
+
+	if (pr_get_cmd(&in, &cmd) < 0)
+		return violation(ctx, "malformed request");
+	if (!helper_cmd_permitted(ctx, cmd.cmd, cmd.nargs))
+		return violation(ctx, "command not permitted for this login");
+	r = ph_cmd_table[cmd.cmd].fn(ctx, &cmd);
+	explicit_bzero(&cmd, sizeof(cmd));
+	if (r == PH_CMD_BAD) {
+		ctx->body = NULL;
+		return violation(ctx, "malformed command arguments");
+	}
+	if (r == PH_CMD_BODY && ctx->body == NULL)
+		return violation(ctx, "body expected but no reader");
+	return r < 0 ? 1 : -1;
+}
+
+static int
+do_body(struct ph_ctx *ctx, unsigned type)
+{
+	const struct ph_body *b = ctx->body;
+	int r;
+
+	if (type == PR_BODY_END) {
+		if (pr_end(&in) < 0)
+			return violation(ctx, "malformed request");
+		ctx->body = NULL;
+		r = b->end(ctx);
+	} else {
+		if (pr_get_body_line(&in, body_line, sizeof(body_line)) < 0)
+			return violation(ctx, "malformed body line");
+		r = b->line(ctx, body_line, strlen(body_line));
+		explicit_bzero(body_line, sizeof(body_line));
+	}
+	if (r == PH_CMD_BAD)
+		return violation(ctx, "malformed body");
+	return r < 0 ? 1 : -1;
+}
+
 int
 helper_run(struct ph_ctx *ctx, int fd)
 {
 	unsigned type;
 	int r;
 
+	ctx->fd = fd;
 	for (;;) {
 		r = pr_recv(fd, &in);
 		if (r == 0)
@@ -111,6 +178,15 @@ helper_run(struct ph_ctx *ctx, int fd)
 			if (pr_end(&in) < 0)
 				return violation(ctx, "malformed request");
 			return 0;
+		case PR_CMD:
+			if ((r = do_cmd(ctx)) >= 0)
+				return r;
+			break;
+		case PR_BODY_LINE:
+		case PR_BODY_END:
+			if ((r = do_body(ctx, type)) >= 0)
+				return r;
+			break;
 		default:
 			return violation(ctx, "unhandled request");
 		}

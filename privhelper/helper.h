@@ -14,5 +14,7 @@ int	helper_run(struct ph_ctx *, int fd);
 
 /* Whether a request type is allowed now (exposed for the unit tests). */
 int	helper_permitted(const struct ph_ctx *, unsigned type);
+/* Whether command c with nargs tokens may run for the logged-in level. */
+int	helper_cmd_permitted(const struct ph_ctx *, unsigned c, unsigned nargs);
 
 #endif

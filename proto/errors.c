@@ -97,3 +97,51 @@ vp_status_line(const struct vp_status *st, char *buf, size_t len)
 	}
 	return (size_t)n;
 }
+
+const char *
+vp_verror_text(int code)
+{
+	switch (code) {
+	case VERR_ILLEGAL_USERNAME:	return "Illegal username";
+	case VERR_USER_EXISTS:		return "Username exists";
+	case VERR_CHDIR_VPOPMAIL:
+		return "Unable to chdir to vpopmail directory";
+	case VERR_CHDIR_USERS:
+		return "Unable to chdir to vpopmail/users directory";
+	case VERR_CHDIR_DOMAINS:
+		return "Unable to chdir to vpopmail/domains directory";
+	case VERR_CHDIR_DOMAIN:
+		return "Unable to chdir to vpopmail/domains/domain directory";
+	case VERR_USER_DIR_EXISTS:	return "User's directory already exists";
+	case VERR_NO_USER:		return "User does not exist";
+	case VERR_NO_DOMAIN:		return "Domain does not exist";
+	case VERR_INVALID_DOMAIN:	return "Invalid domain name";
+	case VERR_DOMAIN_EXISTS:	return "Domain already exists";
+	case VERR_MAKE_DOMAIN_DIR:	return "Could not make domain dir";
+	case VERR_QMAIL_DEFAULT:	return "Could not open qmail default";
+	case VERR_MAKE_DOMAINS_DIR:	return "Can not make domains directory";
+	case VERR_UPDATE_FILE:		return "Could not update file";
+	case VERR_BAD_CHAR:		return "bad character";
+	case VERR_INVALID_UID:		return "running as invalid uid";
+	case VERR_NO_AUTH_DB:
+		return "no authentication database connection";
+	case VERR_USER_TOO_LONG:	return "user name too long (max=64)";
+	case VERR_DOMAIN_TOO_LONG:	return "domain name too long (max=96)";
+	case VERR_PASSWD_TOO_LONG:	return "password too long (max=128)";
+	case VERR_GECOS_TOO_LONG:	return "gecos too long (max=64)";
+	case VERR_QUOTA_TOO_LONG:	return "quota too long (max=20)";
+	case VERR_DIR_TOO_LONG:		return "dir too long (max=160)";
+	case VERR_CLEAR_TOO_LONG:
+		return "clear password too long (max=128)";
+	case VERR_NO_LIMITS:		return "can't read domain limits";
+	case VERR_ASSIGN_READ:		return "can't read users/assign file";
+	case VERR_CATCHALL:		return "can't delete catchall account";
+	default:			return "Unknown error";
+	}
+}
+
+void
+vp_status_verr(struct vp_status *st, unsigned minor, int code)
+{
+	vp_status_text(st, minor, vp_verror_text(code));
+}

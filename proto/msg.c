@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "commands.h"
 #include "msg.h"
 
 const char *
@@ -103,6 +104,101 @@ pr_get_login_reply(struct pr_buf *b, struct pr_login_reply *r)
 	    pr_get_str(b, r->vpopmail_dir, sizeof(r->vpopmail_dir)) < 0 ||
 	    pr_get_str(b, r->domain_dir, sizeof(r->domain_dir)) < 0 ||
 	    pr_get_user(b, &r->user) < 0)
+		return -1;
+	return pr_end(b);
+}
+
+void
+pr_put_cmd(struct pr_buf *b, const struct pr_cmd *c)
+{
+	uint8_t i;
+
+	pr_init(b, PR_CMD);
+	pr_put_u16(b, c->cmd);
+	pr_put_u8(b, c->nargs);
+	for (i = 0; i < c->nargs && i < PR_CMD_ARGS; i++)
+		pr_put_str(b, c->args[i]);
+}
+
+int
+pr_get_cmd(struct pr_buf *b, struct pr_cmd *c)
+{
+	uint8_t i;
+
+	if (pr_get_u16(b, &c->cmd) < 0 || c->cmd >= CMD_COUNT ||
+	    pr_get_u8(b, &c->nargs) < 0 || c->nargs > PR_CMD_ARGS)
+		return -1;
+	for (i = 0; i < c->nargs; i++)
+		if (pr_get_str(b, c->args[i], sizeof(c->args[i])) < 0)
+			return -1;
+	for (; i < PR_CMD_ARGS; i++)
+		c->args[i][0] = '\0';
+	return pr_end(b);
+}
+
+void
+pr_put_body_line(struct pr_buf *b, const char *line, size_t n)
+{
+	pr_init(b, PR_BODY_LINE);
+	pr_put_mem(b, line, n);
+}
+
+int
+pr_get_body_line(struct pr_buf *b, char *line, size_t max)
+{
+	if (pr_get_str(b, line, max) < 0)
+		return -1;
+	return pr_end(b);
+}
+
+void
+pr_put_ok(struct pr_buf *b, int multi)
+{
+	pr_init(b, PR_R_OK);
+	pr_put_u8(b, multi ? 1 : 0);
+}
+
+int
+pr_get_ok(struct pr_buf *b, int *multi)
+{
+	uint8_t m;
+
+	if (pr_get_u8(b, &m) < 0 || m > 1)
+		return -1;
+	*multi = m;
+	return pr_end(b);
+}
+
+void
+pr_put_user_reply(struct pr_buf *b, const struct pr_user *u)
+{
+	pr_init(b, PR_R_USER);
+	pr_put_user(b, u);
+}
+
+int
+pr_get_user_reply(struct pr_buf *b, struct pr_user *u)
+{
+	if (pr_get_user(b, u) < 0)
+		return -1;
+	return pr_end(b);
+}
+
+void
+pr_put_line(struct pr_buf *b, const struct pr_line *l)
+{
+	pr_init(b, PR_R_LINE);
+	pr_put_str(b, l->key);
+	pr_put_u8(b, l->has_value ? 1 : 0);
+	pr_put_str(b, l->has_value ? l->value : "");
+}
+
+int
+pr_get_line(struct pr_buf *b, struct pr_line *l)
+{
+	if (pr_get_str(b, l->key, sizeof(l->key)) < 0 ||
+	    pr_get_u8(b, &l->has_value) < 0 || l->has_value > 1 ||
+	    pr_get_str(b, l->value, sizeof(l->value)) < 0)
 		return -1;
 	return pr_end(b);
 }

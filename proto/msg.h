@@ -54,6 +54,24 @@ struct pr_login_reply {
 	struct pr_user	user;		/* flags = the session copy */
 };
 
+/* A client command for the helper: the command (enum vp_cmd) and its
+ * raw argument tokens (a REST argument is the last one). The actor is
+ * never in it: the helper knows whom it authenticated. */
+#define PR_CMD_ARGS	4
+struct pr_cmd {
+	uint16_t	cmd;
+	uint8_t		nargs;
+	char		args[PR_CMD_ARGS][PR_ADDR_MAX];
+};
+
+/* One "key value" line of a multi-line reply (dom_info, counts, list
+ * entries); has_value 0 prints the key alone. */
+struct pr_line {
+	char		key[PR_PATH_MAX];
+	uint8_t		has_value;
+	char		value[PR_PATH_MAX];
+};
+
 void	pr_put_login(struct pr_buf *, const struct pr_login *);
 int	pr_get_login(struct pr_buf *, struct pr_login *);
 void	pr_put_status(struct pr_buf *, const struct vp_status *);
@@ -62,5 +80,15 @@ void	pr_put_user(struct pr_buf *, const struct pr_user *);
 int	pr_get_user(struct pr_buf *, struct pr_user *);
 void	pr_put_login_reply(struct pr_buf *, const struct pr_login_reply *);
 int	pr_get_login_reply(struct pr_buf *, struct pr_login_reply *);
+void	pr_put_cmd(struct pr_buf *, const struct pr_cmd *);
+int	pr_get_cmd(struct pr_buf *, struct pr_cmd *);
+void	pr_put_body_line(struct pr_buf *, const char *line, size_t n);
+int	pr_get_body_line(struct pr_buf *, char *line, size_t max);
+void	pr_put_ok(struct pr_buf *, int multi);
+int	pr_get_ok(struct pr_buf *, int *multi);
+void	pr_put_user_reply(struct pr_buf *, const struct pr_user *);
+int	pr_get_user_reply(struct pr_buf *, struct pr_user *);
+void	pr_put_line(struct pr_buf *, const struct pr_line *);
+int	pr_get_line(struct pr_buf *, struct pr_line *);
 
 #endif

@@ -1,0 +1,68 @@
+/*
+ * target.c - command targets, resolved by the privhelper alone.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+
+#include "address.h"
+#include "fs.h"
+#include "target.h"
+#include "util.h"
+#include "validate.h"
+
+int
+ph_parse_address(const struct ph_ctx *ctx, const char *token, char *user,
+    size_t usz, char *domain, size_t dsz)
+{
+	if (pol_parse_address(token, user, usz, domain, dsz) < 0)
+		return -1;
+	if (domain[0] == '\0')
+		vp_strlcpy(domain, ctx->default_domain, dsz);
+	return 0;
+}
+
+int
+ph_domain_find(const struct ph_ctx *ctx, char *name, struct assign_ent *ent)
+{
+	val_lower(name);
+	if (name[0] == '\0' || strlen(name) > POL_DOMAIN_MAX ||
+	    !pol_domain_chars_ok(name))
+		return 1;
+	return assign_lookup(ctx, name, ent);
+}
+
+int
+ph_domain_open(const struct ph_ctx *ctx, const struct assign_ent *ent)
+{
+	char rel[PATH_MAX];
+
+	if (fs_relative(ctx->cfg->vpopmail_dir, ent->dir, rel,
+	    sizeof(rel)) < 0) {
+		errno = EXDEV;
+		return -1;
+	}
+	return fs_open_beneath(ctx->vpop_fd, rel, O_PATH | O_DIRECTORY, 0);
+}
+
+void
+ph_actor(const struct ph_ctx *ctx, struct pol_actor *a)
+{
+	a->flags = ctx->id.flags;
+	a->user = ctx->id.user;
+	a->domain = ctx->id.domain;
+}
+
+void
+ph_user_block(const struct vpw *pw, struct pr_user *u)
+{
+	memset(u, 0, sizeof(*u));
+	vp_strlcpy(u->name, pw->name, sizeof(u->name));
+	vp_strlcpy(u->comment, pw->gecos, sizeof(u->comment));
+	vp_strlcpy(u->quota, pw->quota, sizeof(u->quota));
+	vp_strlcpy(u->dir, pw->dir, sizeof(u->dir));
+	vp_strlcpy(u->passwd, pw->passwd, sizeof(u->passwd));
+	vp_strlcpy(u->clear, pw->clear, sizeof(u->clear));
+	u->flags = pw->flags;
+}

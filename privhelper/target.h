@@ -1,0 +1,36 @@
+/*
+ * target.h - turning a command's raw tokens into what it acts on, inside
+ * the privhelper: addresses parsed as the reference does (with the
+ * default domain), domains resolved through users/cdb (aliases to their
+ * real domain), the domain directory opened beneath vpopmail-dir, and
+ * the actor as policy/ sees it - always from the authenticated identity.
+ *
+ * Callers: the ph_cmd_* handlers.
+ */
+#ifndef VP_TARGET_H
+#define VP_TARGET_H
+
+#include <stddef.h>
+
+#include "assign.h"
+#include "ctx.h"
+#include "scope.h"
+#include "vpasswd.h"
+
+/* PROTOCOL.md 4.0.1; an empty domain becomes the default domain (which
+ * may be empty too). 0, or -1 when the token is not an address. */
+int	ph_parse_address(const struct ph_ctx *, const char *token,
+	    char *user, size_t usz, char *domain, size_t dsz);
+/* name lower-cased in place, then looked up: 0 found (ent->domain is the
+ * real domain), 1 unknown (also for names that cannot be domains), -1
+ * error (errno). */
+int	ph_domain_find(const struct ph_ctx *, char *name, struct assign_ent *);
+/* The domain directory of ent, O_PATH|O_DIRECTORY beneath vpopmail-dir
+ * (never through a symlink). fd, or -1 with errno (EXDEV: the stored
+ * directory is not below vpopmail-dir). */
+int	ph_domain_open(const struct ph_ctx *, const struct assign_ent *);
+void	ph_actor(const struct ph_ctx *, struct pol_actor *);
+/* The user record block of a vpasswd entry (stored flag word). */
+void	ph_user_block(const struct vpw *, struct pr_user *);
+
+#endif
