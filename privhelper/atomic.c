@@ -100,17 +100,14 @@ lockfile_release(struct lockfile *lk)
 int
 atomic_set_owner(int fd, uid_t uid, gid_t gid)
 {
-	uid_t u = (uid == (uid_t)-1 || uid == geteuid()) ? (uid_t)-1 : uid;
-	gid_t g = (gid == (gid_t)-1 || gid == getegid()) ? (gid_t)-1 : gid;
-
-	if (geteuid() == 0) {
-		/* root: always state the owner, whatever created the file */
-		u = uid;
-		g = gid;
-	}
-	if (u == (uid_t)-1 && g == (gid_t)-1)
+	/* Only root can give a file away (STORAGE.md 1.6). A daemon run as
+	 * an ordinary user writes everything as itself, like vpopmail's
+	 * tools run by the domain's owner. */
+	if (geteuid() != 0)
 		return 0;
-	return fchown(fd, u, g);
+	if (uid == (uid_t)-1 && gid == (gid_t)-1)
+		return 0;
+	return fchown(fd, uid, gid);
 }
 
 static int

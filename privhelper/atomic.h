@@ -45,8 +45,7 @@ struct atomic_file {
 /*
  * Creates ".<name>.tmp.<pid>.<random>" (O_EXCL) in dirfd, which must be
  * the directory holding name (a single path component), and gives it
- * owner and mode before anything is written. uid/gid (uid_t)-1 or equal
- * to ours: owner left alone; otherwise fchown, whose failure is an error.
+ * owner and mode before anything is written (see atomic_set_owner).
  */
 int	atomic_begin(int dirfd, const char *name, uid_t, gid_t, mode_t,
 	    struct atomic_file *);
@@ -66,7 +65,8 @@ int	atomic_commit_all(struct atomic_file *const *, size_t n);
 /* Unlinks the temporary; the target is untouched. Safe to call twice. */
 void	atomic_abort(struct atomic_file *);
 
-/* fchown an open file to uid:gid by the rule of atomic_begin. */
+/* fchown an open file to uid:gid when running as root ((uid_t)-1 keeps
+ * that part); an ordinary user's daemon writes everything as itself. */
 int	atomic_set_owner(int fd, uid_t, gid_t);
 
 #endif
