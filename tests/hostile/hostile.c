@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "commands.h"
 #include "config.h"
 #include "ctx.h"
 #include "flags.h"
@@ -638,6 +639,149 @@ c_passed_fd(int fd)
 		close(passfd);
 }
 
+/* commands after login: the helper's own gate, arity and body states */
+
+static int
+send_cmd(int fd, unsigned cmd, unsigned nargs, const char *a0,
+    const char *a1, const char *a2)
+{
+	const char *av[3] = { a0, a1, a2 };
+	unsigned i;
+
+	pr_init(&wb, PR_CMD);
+	pr_put_u16(&wb, (uint16_t)cmd);
+	pr_put_u8(&wb, (uint8_t)nargs);
+	for (i = 0; i < nargs && i < 3; i++)
+		pr_put_str(&wb, av[i] ? av[i] : "");
+	return pr_send(fd, &wb);
+}
+
+static void
+c_cmd_before_login(int fd)
+{
+	CHECK(send_cmd(fd, CMD_domain_count, 0, NULL, NULL, NULL) == 0,
+	    "%s: sent PR_CMD domain_count before any login", case_name);
+}
+
+static void
+c_cmd_above_level(int fd)
+{
+	CHECK(login_ok(fd, PR_MODE_SILENT, "user1@example.com", "test"),
+	    "%s: user1 (level 1) logs in", case_name);
+	CHECK(send_cmd(fd, CMD_del_domain, 1, "example.com", NULL, NULL) == 0,
+	    "%s: sent PR_CMD del_domain example.com as a USER", case_name);
+}
+
+static void
+c_cmd_qa_sa_only(int fd)
+{
+	CHECK(login_ok(fd, PR_MODE_SILENT, "postmaster@example.com", "test"),
+	    "%s: postmaster (level 2) logs in", case_name);
+	CHECK(send_cmd(fd, CMD_add_domain, 2, "evil.example", "pw", NULL) ==
+	    0, "%s: sent PR_CMD add_domain as a domain admin", case_name);
+}
+
+static void
+c_cmd_unknown_id(int fd)
+{
+	CHECK(login_ok(fd, PR_MODE_SILENT, "admin@example.com", "secret"),
+	    "%s: admin logs in", case_name);
+	CHECK(send_cmd(fd, CMD_COUNT, 0, NULL, NULL, NULL) == 0,
+	    "%s: sent PR_CMD with command id %u (one past the table)",
+	    case_name, (unsigned)CMD_COUNT);
+}
+
+static void
+c_cmd_no_handler(int fd)
+{
+	CHECK(login_ok(fd, PR_MODE_SILENT, "admin@example.com", "secret"),
+	    "%s: admin logs in", case_name);
+	/* help, quit and the help-only row are the frontend's alone */
+	CHECK(send_cmd(fd, CMD_list_users_help, 1, "example.com", NULL,
+	    NULL) == 0, "%s: sent PR_CMD for the help-only list_users row",
+	    case_name);
+}
+
+static void
+c_cmd_login_row(int fd)
+{
+	CHECK(login_ok(fd, PR_MODE_SILENT, "admin@example.com", "secret"),
+	    "%s: admin logs in", case_name);
+	CHECK(send_cmd(fd, CMD_login, 2, "user1@example.com", "test", NULL) ==
+	    0, "%s: sent PR_CMD carrying the login command", case_name);
+}
+
+static void
+c_cmd_too_many_args(int fd)
+{
+	CHECK(login_ok(fd, PR_MODE_SILENT, "admin@example.com", "secret"),
+	    "%s: admin logs in", case_name);
+	CHECK(send_cmd(fd, CMD_user_info, 2, "user1@example.com", "x",
+	    NULL) == 0, "%s: sent user_info with 2 tokens (it takes 1)",
+	    case_name);
+}
+
+static void
+c_cmd_nargs_over(int fd)
+{
+	unsigned i;
+
+	CHECK(login_ok(fd, PR_MODE_SILENT, "admin@example.com", "secret"),
+	    "%s: admin logs in", case_name);
+	pr_init(&wb, PR_CMD);
+	pr_put_u16(&wb, CMD_list_users);
+	pr_put_u8(&wb, PR_CMD_ARGS + 1);
+	for (i = 0; i < PR_CMD_ARGS + 1; i++)
+		pr_put_str(&wb, "1");
+	CHECK(pr_send(fd, &wb) == 0, "%s: sent PR_CMD with %u arguments",
+	    case_name, PR_CMD_ARGS + 1);
+}
+
+static void
+c_body_without_cmd(int fd)
+{
+	CHECK(login_ok(fd, PR_MODE_SILENT, "admin@example.com", "secret"),
+	    "%s: admin logs in", case_name);
+	pr_put_body_line(&wb, "system_admin_privileges 1", 25);
+	CHECK(pr_send(fd, &wb) == 0,
+	    "%s: sent PR_BODY_LINE with no command reading a body", case_name);
+}
+
+static void
+c_body_end_without_cmd(int fd)
+{
+	CHECK(login_ok(fd, PR_MODE_SILENT, "user1@example.com", "test"),
+	    "%s: user1 logs in", case_name);
+	pr_init(&wb, PR_BODY_END);
+	CHECK(pr_send(fd, &wb) == 0,
+	    "%s: sent PR_BODY_END with no command reading a body", case_name);
+}
+
+static void
+c_reply_types_as_request(int fd)
+{
+	CHECK(login_ok(fd, PR_MODE_SILENT, "admin@example.com", "secret"),
+	    "%s: admin logs in", case_name);
+	pr_put_ok(&wb, 1);
+	CHECK(pr_send(fd, &wb) == 0, "%s: sent PR_R_OK as a request",
+	    case_name);
+}
+
+static void
+c_cmd_answered(int fd)
+{
+	CHECK(login_ok(fd, PR_MODE_SILENT, "admin@example.com", "secret"),
+	    "%s: admin logs in", case_name);
+	CHECK(send_cmd(fd, CMD_domain_count, 0, NULL, NULL, NULL) == 0 &&
+	    recv_frame(fd) > 0 && (pr_type(&rb) == PR_R_STATUS ||
+	    pr_type(&rb) == PR_R_OK),
+	    "%s: PR_CMD domain_count as SA is answered", case_name);
+	while (pr_type(&rb) == PR_R_OK || pr_type(&rb) == PR_R_LINE)
+		if (recv_frame(fd) <= 0)
+			break;
+	CHECK(send_quit(fd) == 0, "%s: PR_QUIT", case_name);
+}
+
 /* positive controls */
 
 static void
@@ -1217,8 +1361,30 @@ main(int argc, char **argv)
 	/* a zero-length record is told apart from EOF: a violation */
 	run_case("zero-length record", c_zero_length, W_VIOLATION, NULL);
 
+	run_case("PR_CMD before login", c_cmd_before_login, W_VIOLATION,
+	    NULL);
+	run_case("PR_CMD above the login's level", c_cmd_above_level,
+	    W_VIOLATION, NULL);
+	run_case("PR_CMD add_domain from a domain admin", c_cmd_qa_sa_only,
+	    W_VIOLATION, NULL);
+	run_case("PR_CMD unknown command id", c_cmd_unknown_id, W_VIOLATION,
+	    NULL);
+	run_case("PR_CMD help-only row", c_cmd_no_handler, W_VIOLATION, NULL);
+	run_case("PR_CMD login row", c_cmd_login_row, W_VIOLATION, NULL);
+	run_case("PR_CMD too many tokens", c_cmd_too_many_args, W_VIOLATION,
+	    NULL);
+	run_case("PR_CMD nargs over the bound", c_cmd_nargs_over, W_VIOLATION,
+	    NULL);
+	run_case("PR_BODY_LINE without a body", c_body_without_cmd,
+	    W_VIOLATION, NULL);
+	run_case("PR_BODY_END without a body", c_body_end_without_cmd,
+	    W_VIOLATION, NULL);
+	run_case("PR_R_OK as a request", c_reply_types_as_request,
+	    W_VIOLATION, NULL);
+
 	/* positive controls */
 	run_case("PR_QUIT", c_quit, W_CLEAN, NULL);
+	run_case("PR_CMD as SA is answered", c_cmd_answered, W_CLEAN, NULL);
 	run_case("EOF", c_eof, W_CLEAN, NULL);
 	run_case("indistinguishable failures", c_same_failures, W_CLEAN,
 	    NULL);

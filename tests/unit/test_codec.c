@@ -543,6 +543,79 @@ test_status_lines(void)
 	    "a cut line still ends in CRLF (\"%.*s\")", (int)(n - 2), tiny);
 }
 
+static void
+test_cmd_messages(void)
+{
+	static struct pr_buf b;
+	static struct pr_cmd c, d;
+	static struct pr_line l, m;
+	static struct pr_user u, v;
+	char line[64];
+	int multi = 7;
+
+	memset(&c, 0, sizeof(c));
+	c.cmd = 5;
+	c.nargs = 2;
+	strcpy(c.args[0], "user@example.com");
+	strcpy(c.args[1], "pass word");
+	pr_put_cmd(&b, &c);
+	b.pos = 2;
+	CHECK(pr_get_cmd(&b, &d) == 0 && d.cmd == 5 && d.nargs == 2 &&
+	    strcmp(d.args[1], "pass word") == 0 && d.args[2][0] == '\0',
+	    "cmd: round trip, unused args empty");
+	c.nargs = PR_CMD_ARGS + 1;
+	pr_init(&b, PR_CMD);
+	pr_put_u16(&b, 5);
+	pr_put_u8(&b, PR_CMD_ARGS + 1);
+	b.pos = 2;
+	CHECK(pr_get_cmd(&b, &d) < 0, "cmd: more than PR_CMD_ARGS refused");
+	pr_init(&b, PR_CMD);
+	pr_put_u16(&b, 60000);
+	pr_put_u8(&b, 0);
+	b.pos = 2;
+	CHECK(pr_get_cmd(&b, &d) < 0, "cmd: command id past the table refused");
+	c.nargs = 1;
+	pr_put_cmd(&b, &c);
+	pr_put_u8(&b, 0);
+	b.pos = 2;
+	CHECK(pr_get_cmd(&b, &d) < 0, "cmd: a trailing byte is refused");
+
+	pr_put_body_line(&b, "no_pop 1", 8);
+	b.pos = 2;
+	CHECK(pr_get_body_line(&b, line, sizeof(line)) == 0 &&
+	    strcmp(line, "no_pop 1") == 0, "body line: round trip");
+	pr_put_body_line(&b, "a\0b", 3);
+	b.pos = 2;
+	CHECK(pr_get_body_line(&b, line, sizeof(line)) < 0,
+	    "body line: an embedded NUL is refused");
+
+	pr_put_ok(&b, 1);
+	b.pos = 2;
+	CHECK(pr_get_ok(&b, &multi) == 0 && multi == 1, "ok: multi round trip");
+	pr_init(&b, PR_R_OK);
+	pr_put_u8(&b, 2);
+	b.pos = 2;
+	CHECK(pr_get_ok(&b, &multi) < 0, "ok: shape 2 refused");
+
+	memset(&l, 0, sizeof(l));
+	strcpy(l.key, "count");
+	strcpy(l.value, "42");
+	l.has_value = 1;
+	pr_put_line(&b, &l);
+	b.pos = 2;
+	CHECK(pr_get_line(&b, &m) == 0 && m.has_value == 1 &&
+	    strcmp(m.key, "count") == 0 && strcmp(m.value, "42") == 0,
+	    "line: round trip");
+	memset(&u, 0, sizeof(u));
+	strcpy(u.name, "bob");
+	u.flags = 0x10000;
+	pr_put_user_reply(&b, &u);
+	b.pos = 2;
+	CHECK(pr_type(&b) == PR_R_USER && pr_get_user_reply(&b, &v) == 0 &&
+	    strcmp(v.name, "bob") == 0 && v.flags == 0x10000,
+	    "user reply: round trip");
+}
+
 int
 main(void)
 {
@@ -553,5 +626,6 @@ main(void)
 	test_transport();
 	test_load_and_names();
 	test_status_lines();
+	test_cmd_messages();
 	return T_DONE("test_codec");
 }

@@ -10,6 +10,9 @@
 #include "address.h"
 #include "commands.h"
 #include "flags.h"
+#include "paging.h"
+#include "precheck.h"
+#include "scope.h"
 #include "unit/t.h"
 
 static void
@@ -371,6 +374,103 @@ test_commands(void)
 	    "usage texts keep the reference's typos and spacing");
 }
 
+static void
+test_scope(void)
+{
+	struct pol_actor sa = { VF_SA_ADMIN, "admin", "example.com" };
+	struct pol_actor qa = { VF_QA_ADMIN, "postmaster", "example.com" };
+	struct pol_actor qao = { VF_QA_ADMIN | VF_OVERRIDE, "boss",
+	    "example.com" };
+	struct pol_actor usr = { 0, "user1", "example.com" };
+	struct pol_actor uo = { VF_OVERRIDE, "user1", "example.com" };
+
+	CHECK(pol_is_sa(&sa) && !pol_is_sa(&qa) && !pol_is_sa(&usr),
+	    "scope: only the SA_ADMIN word is SA");
+	CHECK(pol_is_admin(&sa) && pol_is_admin(&qa) && !pol_is_admin(&usr),
+	    "scope: SA and QA are admins, USER is not");
+	CHECK(pol_has_override(&sa) && pol_has_override(&qao) &&
+	    !pol_has_override(&qa) && !pol_has_override(&usr),
+	    "scope: override = SA, or QA with V_OVERRIDE");
+	CHECK(!pol_has_override(&uo),
+	    "scope: V_OVERRIDE without QA is not override");
+	CHECK(pol_may_admin_domain(&sa, "example.net"),
+	    "scope: SA administers any domain");
+	CHECK(pol_may_admin_domain(&qa, "example.com") &&
+	    !pol_may_admin_domain(&qa, "example.net") &&
+	    !pol_may_admin_domain(&qa, "example.com.au") &&
+	    !pol_may_admin_domain(&qa, "example.co"),
+	    "scope: QA only its own domain, whole-string compare");
+	CHECK(!pol_may_admin_domain(&usr, "example.com"),
+	    "scope: USER administers no domain, not even its own");
+	CHECK(!pol_may_touch_account(&qa, VF_SA_ADMIN) &&
+	    !pol_may_touch_account(&qao, VF_SA_ADMIN | VF_QA_ADMIN) &&
+	    pol_may_touch_account(&qa, VF_QA_ADMIN) &&
+	    pol_may_touch_account(&sa, VF_SA_ADMIN),
+	    "scope: A1 - SA accounts are touched by SAs only");
+	CHECK(pol_is_self(&usr, "user1", "example.com") &&
+	    !pol_is_self(&usr, "user10", "example.com") &&
+	    !pol_is_self(&usr, "user1", "example.net"),
+	    "scope: self is user and real domain, both exact");
+}
+
+static void
+test_paging(void)
+{
+	struct pol_page p;
+
+	CHECK(pol_atoi(NULL) == 0 && pol_atoi("") == 0 &&
+	    pol_atoi("abc") == 0, "paging: no digits -> 0");
+	CHECK(pol_atoi("  12x") == 12 && pol_atoi("+7") == 7 &&
+	    pol_atoi("\t3") == 3, "paging: atoi blanks, sign, stop at non-digit");
+	CHECK(pol_atoi("-5") == 0, "paging: negative -> 0");
+	CHECK(pol_atoi("99999999999999999999999") == 2147483647ULL,
+	    "paging: huge values clamp instead of overflowing");
+	pol_page_init(&p, "2", NULL);
+	CHECK(p.all, "paging: page without per_page lists everything");
+	pol_page_init(&p, "0", "5");
+	CHECK(p.all, "paging: page 0 lists everything");
+	pol_page_init(&p, "2", "3");
+	CHECK(!p.all && pol_page_want(&p, 2) == 0 && pol_page_want(&p, 3) == 1 &&
+	    pol_page_want(&p, 5) == 1 && pol_page_want(&p, 6) == -1,
+	    "paging: page 2 of 3 is items 3..5");
+	pol_page_init(&p, "2147483647", "2147483647");
+	CHECK(!p.all && p.start == 2147483646ULL * 2147483647ULL &&
+	    pol_page_want(&p, 0) == 0,
+	    "paging: the largest page computes in 64 bits");
+	CHECK(pol_page_of(0, 0) == 1 && pol_page_of(4, 0) == 5 &&
+	    pol_page_of(4, 2) == 3 && pol_page_of(3, 2) == 2,
+	    "paging: find_domain page numbers (per_page 0 means 1)");
+}
+
+static void
+test_precheck(void)
+{
+	struct vp_status st;
+	char line[128];
+
+	CHECK(pol_precheck(CMD_add_user, NULL, &st) == 1 && st.major == 6 &&
+	    st.minor == 302, "precheck: add_user without address -> 6.302");
+	CHECK(pol_precheck(CMD_add_user, "a(b@example.com", &st) == 1 &&
+	    st.major == 10 && st.minor == 303,
+	    "precheck: add_user with a bad address -> 10.303");
+	CHECK(pol_precheck(CMD_add_user, "bob@example.com", &st) == 0,
+	    "precheck: add_user with an address passes");
+	CHECK(pol_precheck(CMD_mod_user, "", &st) == 1 && st.minor == 501,
+	    "precheck: mod_user without address -> 6.501");
+	CHECK(pol_precheck(CMD_list_users, NULL, &st) == 1 && st.major == 6 &&
+	    st.minor == 2702, "precheck: list_users without domain -> 6.2702");
+	vp_status_line(&st, line, sizeof(line));
+	CHECK(strcmp(line, "-ERR 6.2702 Email Address Required\r\n") == 0,
+	    "precheck: S11 text kept for list_users");
+	CHECK(pol_precheck(CMD_add_domain, NULL, &st) == 1 && st.major == 13 &&
+	    st.minor == 802, "precheck: add_domain without domain -> 13.802");
+	CHECK(pol_precheck(CMD_dom_info, "ex_ample.com", &st) == 0,
+	    "precheck: a domain argument is not syntax-checked early");
+	CHECK(pol_precheck(CMD_domain_count, NULL, &st) == 0 &&
+	    pol_precheck(CMD_list_domains, NULL, &st) == 0,
+	    "precheck: commands without a required argument pass");
+}
+
 int
 main(void)
 {
@@ -379,5 +479,8 @@ main(void)
 	test_address();
 	test_char_tables();
 	test_commands();
+	test_scope();
+	test_paging();
+	test_precheck();
 	return T_DONE("test_policy");
 }
