@@ -156,6 +156,7 @@ apply_text(struct pol_mu_edit *e, const struct pol_mu_key *k,
 		if ((r = val_gecos(v)) != VAL_OK)
 			return verr_of(r, VERR_GECOS_TOO_LONG);
 		vp_strlcpy(e->gecos, v, sizeof(e->gecos));
+		e->gecos_set = 1;
 		return 0;
 	case MU_QUOTA:
 		if ((r = take_value(s, v, VAL_QUOTA_MAX,
@@ -176,6 +177,7 @@ apply_text(struct pol_mu_edit *e, const struct pol_mu_key *k,
 		/* The stored clear copy would no longer match the hash;
 		 * vadduser -e leaves it empty too (STORAGE.md 8.3). */
 		e->clear[0] = '\0';
+		e->pw_set = 1;
 		return 0;
 	case MU_CLEAR:
 		if ((r = take_value(s, v, VAL_CLEAR_MAX,
@@ -183,6 +185,7 @@ apply_text(struct pol_mu_edit *e, const struct pol_mu_key *k,
 			return r;
 		vp_strlcpy(e->clear, v, sizeof(e->clear));
 		e->clear_pending = 1;
+		e->pw_set = 1;
 		explicit_bzero(v, sizeof(v));
 		return 0;
 	default:

@@ -60,9 +60,9 @@ int	pol_mu_split_line(const char *line, size_t n, struct pol_mu_split *);
 const struct pol_mu_key *pol_mu_key_find(const char *key, size_t n);
 int	pol_mu_may_set(const struct pol_mu_key *, const struct pol_actor *);
 
-/* The account as the body edits it. The caller fills flags, gecos,
- * quota, hash and clear from the stored record and pw_locked (A5), and
- * zeroes the rest. */
+/* The account as the body edits it. The caller zeroes it, then fills
+ * flags from the stored record and pw_locked (A5); the text fields hold
+ * new values only where their *_set says so. */
 struct pol_mu_edit {
 	uint32_t	flags;
 	char		gecos[VAL_GECOS_MAX + 1];
@@ -73,7 +73,9 @@ struct pol_mu_edit {
 	 * caller is not an administrator: clear_text_password is ignored. */
 	int		pw_locked;
 	int		clear_pending;	/* clear holds a password to hash */
+	int		gecos_set;	/* a comment line was applied */
 	int		quota_set;	/* a quota line was applied */
+	int		pw_set;		/* hash (and clear) were replaced */
 	uint32_t	applied;	/* bit i: pol_mu_keys[i] was applied */
 	int		err;		/* first refusal (enum vp_verr), 0 */
 };
