@@ -38,6 +38,9 @@ ignored):
   @noaudit REGEX         no line of T/audit.log matches (checked at once:
                          put it after a reply or @eof, not right after C:)
   @stderr REGEX          this connection's stderr matches (waits up to 2 s)
+  @file PATH REGEX       the file PATH (placeholders substituted) exists and
+                         its whole content fully matches the bytes REGEX
+  @nofile PATH           nothing exists at PATH (not even a symlink)
   @file-unchanged        T/home and T/var are the same at the end as before
                          the first connection (path, type, mode, uid, gid,
                          size and sha256 of files, symlink targets)
@@ -231,6 +234,14 @@ def parse(data):
                 raise ScriptError('line %d: @exit needs an integer'
                                   % lineno) from None
             steps.append((lineno, word, value))
+        elif word in ('@file', '@nofile'):
+            path, _, rx = arg.partition(' ')
+            if not path or (word == '@file') != bool(rx):
+                raise ScriptError('line %d: %s PATH%s' % (
+                    lineno, word, ' REGEX' if word == '@file' else ''))
+            if rx:
+                compile_bytes_regex(rx, placeholders('/'), lineno)
+            steps.append((lineno, word, (path, rx)))
         elif word in ('@audit', '@noaudit', '@stderr'):
             if not arg:
                 raise ScriptError('line %d: %s needs a regex' % (lineno, word))
@@ -666,6 +677,21 @@ class Runner:
                 if hits:
                     raise Fail('audit line matches %s' % arg,
                                ['audit: ' + show(x) for x in hits[:4]])
+        elif op in ('@file', '@nofile'):
+            path = substitute(arg[0], v)
+            if op == '@nofile':
+                if os.path.lexists(path):
+                    raise Fail('%s exists' % path)
+            else:
+                rx = compile_bytes_regex(arg[1], v, lineno)
+                try:
+                    with open(path, 'rb') as f:
+                        data = f.read()
+                except OSError as e:
+                    raise Fail('@file %s: %s' % (path, e)) from None
+                if not rx.fullmatch(data):
+                    raise Fail('%s does not match %s' % (path, arg[1]),
+                               ['content: ' + show(data)])
         elif op == '@stderr':
             conn = self.conn or self.last
             if conn is None:
