@@ -126,8 +126,10 @@ ph_cmd_mod_user(struct ph_ctx *ctx, const struct pr_cmd *c)
 	    sizeof(domain)) < 0)
 		return ph_err(ctx, VPM_INVALID_EMAIL, 502);
 	ph_actor(ctx, &mu.actor);
-	if ((r = find_target(ctx, user, domain)) != 0)
+	if ((r = find_target(ctx, user, domain)) != 0) {
+		explicit_bzero(&mu, sizeof(mu));	/* the stored hash */
 		return r < 0 ? -1 : 0;
+	}
 	mu.edit.flags = mu.pw.flags;
 	mu.edit.pw_locked = !pol_is_admin(&mu.actor) &&
 	    pol_mu_pw_locked(&mu.actor, effective_flags(ctx));
