@@ -29,6 +29,7 @@ config_defaults(struct vp_config *c)
 	snprintf(c->audit_log, sizeof(c->audit_log), "syslog");
 	c->timeout = 60;
 	c->clear_passwords = 0;
+	c->qmail_send_hup = 1;
 }
 
 static int
@@ -131,6 +132,8 @@ config_set(struct vp_config *c, const char *key, const char *v, char *err,
 		return set_timeout(&c->timeout, v, err, errlen);
 	if (strcmp(key, "clear-passwords") == 0)
 		return set_bool(&c->clear_passwords, v, key, err, errlen);
+	if (strcmp(key, "qmail-send-hup") == 0)
+		return set_bool(&c->qmail_send_hup, v, key, err, errlen);
 	if (strcmp(key, "listen") == 0)
 		return add_listen(c, v, err, errlen);
 	snprintf(err, errlen, "unknown setting '%.64s'", key);

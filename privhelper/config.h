@@ -21,6 +21,7 @@ struct vp_config {
 	char	audit_log[PATH_MAX];	/* a path, "syslog", or "" (none) */
 	int	timeout;		/* idle seconds */
 	int	clear_passwords;	/* store clear text in vpasswd */
+	int	qmail_send_hup;		/* SIGHUP qmail-send after domain changes */
 	char	listen[CONFIG_MAX_LISTEN][128];
 	int	nlisten;
 	/* resolved by config_check */

@@ -26,6 +26,7 @@
 #include "fs.h"
 #include "helper.h"
 #include "log.h"
+#include "qmailsend.h"
 #include "sandbox.h"
 #include "session.h"
 #include "util.h"
@@ -211,6 +212,8 @@ session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
 	close(sp[1]);
 	log_set_role("helper");
 	drop_client(in, out);
+	/* /proc is out of reach once sandboxed; the pidfds are not */
+	qmailsend_prepare(cfg->qmail_send_hup, "/proc");
 	sandbox_helper(cfg);
 	status = helper_run(&ctx, sp[0]);
 	close(sp[0]);
