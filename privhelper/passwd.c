@@ -50,6 +50,7 @@ passwd_hash(const char *clear, char *out, size_t outsz)
 	struct crypt_data *cd;
 	char setting[3 + PASSWD_SALT_LEN + 1];
 	const char *h;
+	size_t hl = 0;
 	int ok = 0;
 
 	if (outsz > 0)
@@ -61,16 +62,19 @@ passwd_hash(const char *clear, char *out, size_t outsz)
 	if ((cd = calloc(1, sizeof(*cd))) == NULL)
 		return -1;
 	h = crypt_r(clear, setting, cd);
+	if (h != NULL)
+		hl = strlen(h);
 	if (h != NULL && strncmp(h, setting, 3 + PASSWD_SALT_LEN) == 0 &&
-	    h[3 + PASSWD_SALT_LEN] == '$' && strlen(h) < outsz &&
-	    strlen(h) <= PASSWD_HASH_MAX && val_hash(h) == VAL_OK) {
+	    h[3 + PASSWD_SALT_LEN] == '$' && hl < outsz &&
+	    hl <= PASSWD_HASH_MAX && val_hash(h) == VAL_OK) {
 		vp_strlcpy(out, h, outsz);
 		ok = 1;
 	}
+	/* h points into cd: nothing may read it from here on */
 	explicit_bzero(cd, sizeof(*cd));
 	free(cd);
 	if (!ok) {
-		errno = h != NULL && strlen(h) >= outsz ? ENOSPC : EIO;
+		errno = hl >= outsz ? ENOSPC : EIO;
 		return -1;
 	}
 	return 0;
