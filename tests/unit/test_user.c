@@ -565,6 +565,39 @@ test_failures(void)
 	CHECK(ts_file_is(p("domains/d06.example/.dir_control_free"), "5\n", 2),
 	    "the hash went back on the free list");
 
+	/* 23 + 90 + 1 + 64 bytes of pw_dir: over 160 */
+	{
+		char dom[91], name[65];
+
+		memset(dom, 'd', 86);
+		memcpy(dom + 86, ".com", 5);
+		memset(name, 'n', 64);
+		name[64] = '\0';
+		mkdir(p("domains/%s", dom), 0700);
+		ent_of(dom, &e);
+		CHECK(store_user_add(&ctx, &e, name, "pw", NULL) ==
+		    VERR_DIR_TOO_LONG, "pw_dir over 160: %s",
+		    vp_verror_text(VERR_DIR_TOO_LONG));
+		CHECK(!exists(p("domains/%s/%s", dom, name)) &&
+		    !exists(p("domains/%s/vpasswd", dom)) &&
+		    dc_count(dom) == 0, "nothing made, the count given back");
+		name[40] = '\0';
+		CHECK(store_user_add(&ctx, &e, name, "pw", NULL) == 0,
+		    "a shorter name fits");
+	}
+
+	/* del_user removes links inside the tree, not what they point at */
+	ent_of("d09.example", &e);
+	t_write(p("../../outside/keep"), "k", 1);
+	CHECK(symlink(p("../../outside"),
+	    p("domains/d09.example/postmaster/Maildir/link")) == 0 &&
+	    symlink(p("../../outside/keep"),
+	    p("domains/d09.example/postmaster/keep")) == 0, "links planted");
+	CHECK(store_user_del(&ctx, &e, "postmaster") == 0 &&
+	    !exists(p("domains/d09.example/postmaster")) &&
+	    ts_file_is(p("../../outside/keep"), "k", 1),
+	    "tree removed, the link targets kept");
+
 	/* a line whose pw_dir is another domain's directory */
 	ent_of("d07.example", &e);
 	memset(&pw, 0, sizeof(pw));
