@@ -26,9 +26,8 @@
 #include "unit/t.h"
 #include "unit/tdir.h"
 #include "unit/test_storage_util.h"
+#include "unit/test_domain_daemon.h"
 
-static char top[PATH_MAX - 512];
-static char build[PATH_MAX];
 static int log_fd = -1;
 
 static char *
@@ -119,140 +118,10 @@ wait_hups(pid_t sender, int want)
 	return hups_from(sender);
 }
 
-/* ---- the daemon ---- */
-
-struct daemon {
-	pid_t	pid;
-	int	fd;
-	char	buf[4096];
-	size_t	len;
-};
-
-static int
-start_daemon(struct daemon *d, const char *flag)
-{
-	char conf[PATH_MAX + 32], bin[PATH_MAX + 32];
-	int sv[2];
-
-	memset(d, 0, sizeof(*d));
-	snprintf(conf, sizeof(conf), "%s", p("vpopmaild.conf"));
-	snprintf(bin, sizeof(bin), "%s/vpopmaild", build);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		return -1;
-	if ((d->pid = fork()) < 0)
-		return -1;
-	if (d->pid == 0) {
-		dup2(sv[1], 0);
-		dup2(sv[1], 1);
-		execl(bin, bin, "-f", conf, flag, (char *)NULL);
-		_exit(127);
-	}
-	close(sv[1]);
-	d->fd = sv[0];
-	return 0;
-}
-
-/* The next CRLF line (without it) within 10 s; NULL otherwise. */
-static const char *
-read_line(struct daemon *d)
-{
-	static char line[sizeof(d->buf)];
-	struct pollfd pfd = { d->fd, POLLIN, 0 };
-	char *nl;
-	ssize_t n;
-
-	for (;;) {
-		if ((nl = memchr(d->buf, '\n', d->len)) != NULL) {
-			size_t k = (size_t)(nl - d->buf);
-
-			memcpy(line, d->buf, k);
-			line[k > 0 && line[k - 1] == '\r' ? k - 1 : k] = '\0';
-			memmove(d->buf, nl + 1, d->len - k - 1);
-			d->len -= k + 1;
-			return line;
-		}
-		if (d->len == sizeof(d->buf) || poll(&pfd, 1, 10000) <= 0)
-			return NULL;
-		n = read(d->fd, d->buf + d->len, sizeof(d->buf) - d->len);
-		if (n <= 0)
-			return NULL;
-		d->len += (size_t)n;
-	}
-}
-
-/* Sends a command; 1 when the reply line is want. */
-static int
-say(struct daemon *d, const char *cmd, const char *want)
-{
-	char buf[512];
-	const char *got;
-	int n = snprintf(buf, sizeof(buf), "%s\r\n", cmd);
-
-	if (write(d->fd, buf, (size_t)n) != n)
-		return 0;
-	got = read_line(d);
-	if (got == NULL || strcmp(got, want) != 0) {
-		T_INFO("%s: got '%s', want '%s'", cmd, got ? got : "(none)",
-		    want);
-		return 0;
-	}
-	return 1;
-}
-
-static int
-stop_daemon(struct daemon *d)
-{
-	int st;
-
-	close(d->fd);
-	return waitpid(d->pid, &st, 0) == d->pid && WIFEXITED(st) &&
-	    WEXITSTATUS(st) == 0;
-}
-
-/* ---- setup ---- */
-
-static int
-find_build(void)
-{
-	ssize_t n = readlink("/proc/self/exe", build, sizeof(build) - 1);
-	char *s;
-	int i;
-
-	if (n <= 0)
-		return -1;
-	build[n] = '\0';
-	for (i = 0; i < 3; i++) {
-		if ((s = strrchr(build, '/')) == NULL)
-			return -1;
-		*s = '\0';
-	}
-	return 0;
-}
-
 static int
 setup(void)
 {
-	char conf[4 * PATH_MAX];
-	pid_t pid;
-	int st, n;
-
-	if (t_mkdtemp(top, sizeof(top), "hup") < 0)
-		return -1;
-	if ((pid = fork()) == 0) {
-		execlp("sh", "sh", "tests/tools/fixture.sh", "small", top,
-		    build, (char *)NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
-	    WEXITSTATUS(st) != 0)
-		return -1;
-	n = snprintf(conf, sizeof(conf), "vpopmail-dir = %s/home/vpopmail\n"
-	    "qmail-dir = %s/var/qmail\naudit-log = %s/audit.log\n"
-	    "timeout = 60\n%s%s%s", top, top, top,
-	    geteuid() == 0 ? "frontend-user = nobody\nempty-dir = " : "",
-	    geteuid() == 0 ? p("empty") : "", geteuid() == 0 ? "\n" : "");
-	if (n < 0 || (size_t)n >= sizeof(conf) ||
-	    t_write(p("vpopmaild.conf"), conf, (size_t)n) < 0)
+	if (setup_tree("small", "hup", "") < 0)
 		return -1;
 	log_fd = open(p("hup.log"), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 	    0600);
