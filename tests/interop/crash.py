@@ -35,7 +35,6 @@ import vpcdb
 import vpcheck
 
 ITERATIONS = {'small': 200, 'large': 40}
-TMP_PID = re.compile(r'^\..+\.tmp\.(\d+)\.[0-9a-f]+$')
 
 
 def steps(i):
@@ -86,9 +85,10 @@ def temp_pids(root):
     out = {}
     for dirpath, dirnames, filenames in os.walk(root):
         for name in filenames:
-            m = TMP_PID.match(name)
+            m = vpcheck.OUR_TMP.match(name)
             if m:
-                out[os.path.join(dirpath, name)] = int(m.group(1))
+                out[os.path.join(dirpath, name)] = int(m.group(1) or
+                                                       m.group(2))
     return out
 
 

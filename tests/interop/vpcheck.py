@@ -39,8 +39,8 @@ What is checked (STORAGE 14, "F"/"D"/"U" numbers):
     key = name and value = the rest (U2); every user directory has
     Maildir/{cur,new,tmp} and lastauth; .dir-control and
     .dir_control_free parse;
-  - no temporary files (the daemon's ".NAME.tmp.PID.RANDOM" or the
-    reference's names) anywhere; text files end with \\n and hold no CR or
+  - no temporary files (the daemon's ".NAME.tmp.PID.RANDOM" and
+    "TIME.PID_NeWmAiLdIrSiZe.HOST", or the reference's names) anywhere; text files end with \\n and hold no CR or
     NUL (F4).
 Directories that hold no domain/user of the tables are warnings ("orphan"):
 an interrupted add leaves them before anything refers to them.
@@ -54,7 +54,11 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpcdb  # noqa: E402
 
-OUR_TMP = re.compile(r'^\..+\.tmp\.\d+\.[0-9a-f]+$')
+# the daemon's temporaries: atomic.h's ".NAME.tmp.PID.RANDOM" and the
+# Maildir++ "TIME.PID_NeWmAiLdIrSiZe.HOST" in a Maildir/tmp (group 1 or 2
+# is the pid)
+OUR_TMP = re.compile(r'^(?:\..+\.tmp\.(\d+)\.[0-9a-f]+|'
+                     r'\d+\.(\d+)_NeWmAiLdIrSiZe\..*)$')
 REF_TMP = re.compile(r'^(cdb\.tmp|vpasswd\.bak\..*|morercpthosts\.tmp|'
                      r'(assign|rcpthosts|morercpthosts|virtualdomains|'
                      r'locals)\.\d+|\.dir-control\.\d+)$')
@@ -515,8 +519,7 @@ def check_orphans(rep, vhome, domains, user_dirs):
             inner = list_dirs(sub) if len(os.path.basename(sub)) == 1 \
                 else [sub]
             orphans += [u for u in inner if u not in user_dirs and
-                        len(os.path.basename(u)) != 1 and
-                        os.path.isdir(os.path.join(u, 'Maildir'))]
+                        len(os.path.basename(u)) != 1]
     for d in orphans:
         rep.warn(d, 'orphan directory: no users/assign or vpasswd line '
                  'names it')
