@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "flags.h"
 #include "fs.h"
+#include "target.h"
 #include "util.h"
 #include "vpasswd.h"
 
@@ -131,6 +132,7 @@ find_user(struct ph_ctx *ctx, const char *addr, char *user, size_t usz,
 		snprintf(why, whylen, "domain directory: %s", strerror(errno));
 		return -1;
 	}
+	ph_domain_refresh(dfd, dom);
 	r = vpasswd_lookup(dfd, user, pw);
 	close(dfd);
 	if (r != 0) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "address.h"
+#include "cdbmake.h"
 #include "fs.h"
 #include "target.h"
 #include "util.h"
@@ -37,13 +38,25 @@ int
 ph_domain_open(const struct ph_ctx *ctx, const struct assign_ent *ent)
 {
 	char rel[PATH_MAX];
+	int fd;
 
 	if (fs_relative(ctx->cfg->vpopmail_dir, ent->dir, rel,
 	    sizeof(rel)) < 0) {
 		errno = EXDEV;
 		return -1;
 	}
-	return fs_open_beneath(ctx->vpop_fd, rel, O_PATH | O_DIRECTORY, 0);
+	fd = fs_open_beneath(ctx->vpop_fd, rel, O_PATH | O_DIRECTORY, 0);
+	if (fd >= 0)
+		ph_domain_refresh(fd, ent);
+	return fd;
+}
+
+void
+ph_domain_refresh(int domfd, const struct assign_ent *ent)
+{
+	/* A failure leaves the old index, which lookups still read; the
+	 * next writer under the lock rebuilds it anyway. */
+	(void)cdb_vpasswd_refresh(domfd, ent->uid, ent->gid);
 }
 
 void

@@ -26,9 +26,14 @@ int	ph_parse_address(const struct ph_ctx *, const char *token,
  * error (errno). */
 int	ph_domain_find(const struct ph_ctx *, char *name, struct assign_ent *);
 /* The domain directory of ent, O_PATH|O_DIRECTORY beneath vpopmail-dir
- * (never through a symlink). fd, or -1 with errno (EXDEV: the stored
- * directory is not below vpopmail-dir). */
+ * (never through a symlink), its vpasswd.cdb brought up to date first
+ * (ph_domain_refresh). fd, or -1 with errno (EXDEV: the stored directory
+ * is not below vpopmail-dir). */
 int	ph_domain_open(const struct ph_ctx *, const struct assign_ent *);
+/* Rebuilds vpasswd.cdb under .vpasswd.lock when it is missing or older
+ * than vpasswd: a writer killed between its two renames (ours or a
+ * reference tool's), or a hand edit (STORAGE.md 13.3 item 2, Q6). */
+void	ph_domain_refresh(int domfd, const struct assign_ent *);
 void	ph_actor(const struct ph_ctx *, struct pol_actor *);
 /* The user record block of a vpasswd entry (stored flag word). */
 void	ph_user_block(const struct vpw *, struct pr_user *);
