@@ -15,7 +15,7 @@ sees EOF) after a random delay. After every kill:
      more) in the control files is tolerated: mail to it is refused, none
      is lost;
   2. a restarted daemon (one session reading every domain whose
-     vpasswd.cdb is older than its vpasswd) leaves vpasswd and vpasswd.cdb
+     vpasswd.cdb is not newer than its vpasswd) leaves vpasswd and vpasswd.cdb
      in agreement everywhere (K3).
 A temporary file may only be left by a helper that was killed. At the end
 the whole tree must pass vpcheck with only the "unlisted" tolerance.
@@ -93,16 +93,17 @@ def temp_pids(root):
 
 
 def stale_indexes(root):
-    """Real domains whose vpasswd.cdb is older than vpasswd, and whether
-    users/cdb or morercpthosts.cdb is older than its text file."""
+    """Real domains whose vpasswd.cdb is not newer than vpasswd, and
+    whether users/cdb or morercpthosts.cdb is not newer than its text
+    file (candidates: the caller compares contents)."""
     doms = [name for name, real, _u, _g, d in harness.assign_entries(root)
-            if name == real and vpcheck.older(os.path.join(d, 'vpasswd.cdb'),
-                                              os.path.join(d, 'vpasswd'))]
+            if name == real and vpcheck.not_newer(
+                os.path.join(d, 'vpasswd.cdb'), os.path.join(d, 'vpasswd'))]
     q = harness.qfile
     qmail = [rel for rel, text in (('users/cdb', 'users/assign'),
                                    ('control/morercpthosts.cdb',
                                     'control/morercpthosts'))
-             if vpcheck.older(q(root, rel), q(root, text))]
+             if vpcheck.not_newer(q(root, rel), q(root, text))]
     return doms, qmail
 
 

@@ -72,10 +72,12 @@ VPASSWD_MAX = 510
 #   unlisted   a domain of users/assign missing from rcpthosts/morercpthosts
 #              or virtualdomains: an add killed after assign, or a delete
 #              killed after the control files (mail is refused, not lost);
-#   stale-cdb  an index older than its text file and different (vpasswd.cdb
+#   stale-cdb  an index not newer than its text file and different (vpasswd.cdb
 #              / vpasswd, users/cdb / users/assign, morercpthosts.cdb /
 #              morercpthosts): killed between the two renames (Q6, K3,
-#              K4: a restarted daemon must rebuild it);
+#              K4: a restarted daemon must rebuild it). "Not newer", as
+#              file times come from a coarse clock: two writes a few ms
+#              apart can carry the same mtime;
 #   tmp        the daemon's own temporary file of a killed process.
 # Never tolerated: a domain of assign without directory or vpasswd, a
 # control-file line for a domain not in assign, a torn or unparsable file.
@@ -278,12 +280,12 @@ def compare_records(rep, path, got, want, what):
 
 def check_index(rep, path, text_path, expected, what):
     """A cdb built from a text file holds exactly the expected records
-    (or, tolerating stale-cdb, is older than the text file)."""
+    (or, tolerating stale-cdb, is not newer than the text file)."""
     got = cdb_records(rep, path)
     if got is None or expected is None or got == expected:
         return
-    if 'stale-cdb' in rep.tolerate and older(path, text_path):
-        rep.warn(path, 'older than %s and different: a restarted daemon '
+    if 'stale-cdb' in rep.tolerate and not_newer(path, text_path):
+        rep.warn(path, 'not newer than %s and different: a restarted daemon '
                  'must rebuild it (tolerated: stale-cdb)' % what)
     else:
         compare_records(rep, path, got, expected, what)
@@ -454,9 +456,9 @@ def check_vpasswd(rep, domdir):
     return users
 
 
-def older(path, than):
+def not_newer(path, than):
     try:
-        return os.stat(path).st_mtime_ns < os.stat(than).st_mtime_ns
+        return os.stat(path).st_mtime_ns <= os.stat(than).st_mtime_ns
     except OSError:
         return False
 
