@@ -56,8 +56,10 @@ int
 store_user_each(struct ph_ctx *ctx, const struct assign_ent *ent,
     int (*fn)(void *, const struct vpw *), void *arg)
 {
+	/* static: 8 KiB off the sandbox's small stack; the helper is
+	 * single-threaded and fn must not call store_user_each again */
 	static char line[VPW_LINE_MAX + 2];
-	static struct lf_reader rd;	/* 8 KiB: not on the stack */
+	static struct lf_reader rd;
 	struct vpw pw;
 	size_t n;
 	int dfd, fd, nl, r, e;

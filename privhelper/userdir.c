@@ -42,17 +42,17 @@ mkdir_owned(int parent, const char *name, int may_exist, uid_t uid,
 		made = 0;
 	}
 	fd = fs_open_beneath(parent, name, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
-		return -1;
 	/* the umask may have taken bits; the owner is the domain's */
-	if (made && (fchmod(fd, 0700) < 0 ||
-	    atomic_set_owner(fd, uid, gid) < 0)) {
-		e = errno;
+	if (fd >= 0 && (!made || (fchmod(fd, 0700) == 0 &&
+	    atomic_set_owner(fd, uid, gid) == 0)))
+		return fd;
+	e = errno;
+	if (fd >= 0)
 		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
+	if (made)	/* empty still: never leave it half set up */
+		(void)unlinkat(parent, name, AT_REMOVEDIR);
+	errno = e;
+	return -1;
 }
 
 /* A new file of the fresh tree: content, owner, 0600, fsynced. */
