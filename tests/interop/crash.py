@@ -23,7 +23,6 @@ the whole tree must pass vpcheck with only the "unlisted" tolerance.
 
 import os
 import random
-import re
 import stat
 import threading
 import time

@@ -88,7 +88,7 @@ def make_sa(root, domain, user):
     os.utime(path + '.cdb', ns=(st.st_atime_ns, st.st_mtime_ns + 1))
 
 
-def user_block(fields, domain_dir):
+def user_block(fields):
     """The compact user block the daemon should send for a vpasswd line."""
     return {'name': fields[0], 'comment': fields[4], 'quota': fields[6],
             'user_dir': fields[5], 'encrypted_password': fields[1],
@@ -128,7 +128,7 @@ def user_reads(t, s, root):
                 'u350'):
         for dom in ('big.example', 'alias.example'):
             r = need(s.cmd('user_info %s@%s' % (who, dom)), 'user_info')
-            want = user_block(by_name[who], None)
+            want = user_block(by_name[who])
             t.check('user_info %s@%s equals its vpasswd line' % (who, dom),
                     r.status == '+OK+' and r.fields() == want,
                     [r.status, 'got  %r' % r.fields(), 'want %r' % want])
