@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cdbmake.h"
@@ -317,10 +318,11 @@ build_from(int topfd, const char *sub, const char *src, const char *dst,
 	if ((fd = open_source(topfd, sub, src, &dirfd)) < 0)
 		return -1;
 	if (cdbw_begin(dirfd, dst, (uid_t)-1, (gid_t)-1, 0644, &w) == 0) {
-		if (fn(fd, &w) < 0)
+		if (fn(fd, &w) < 0 || cdbw_finish(&w) < 0 ||
+		    cdb_mtime_after(w.af.fd, dirfd, src) < 0)
 			cdbw_abort(&w);
 		else
-			r = cdbw_commit(&w);
+			r = atomic_commit(&w.af);
 	}
 	e = errno;
 	close(fd);
@@ -365,4 +367,135 @@ cdb_build_morercpthosts(int qmailfd)
 {
 	return build_from(qmailfd, "control", "morercpthosts",
 	    "morercpthosts.cdb", mrh_records);
+}
+
+/* ---- staleness of the qmail indexes (recovery) ---- */
+
+int
+cdb_mtime_after(int fd, int dirfd, const char *other)
+{
+	struct timespec ts[2];
+	struct stat me, them;
+
+	if (fstatat(dirfd, other, &them, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &me) < 0)
+		return -1;
+	if (older(&them.st_mtim, &me.st_mtim))
+		return 0;
+	/* same clock tick (or a clock step back): one nanosecond later */
+	ts[0].tv_sec = 0;
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1] = them.st_mtim;
+	if (++ts[1].tv_nsec >= 1000000000L) {
+		ts[1].tv_sec++;
+		ts[1].tv_nsec = 0;
+	}
+	return futimens(fd, ts);
+}
+
+/* 1 when idx is missing or older than txt in sub, 0 when current or
+ * when txt does not exist. */
+static int
+pair_stale(int topfd, const char *sub, const char *txt, const char *idx)
+{
+	struct stat t, i;
+	int dirfd, r, e;
+
+	if ((dirfd = fs_open_beneath(topfd, sub, O_PATH | O_DIRECTORY, 0)) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fstatat(dirfd, txt, &t, AT_SYMLINK_NOFOLLOW) < 0)
+		r = errno == ENOENT ? 0 : -1;
+	else if (fstatat(dirfd, idx, &i, AT_SYMLINK_NOFOLLOW) < 0)
+		r = errno != ENOENT ? -1 : 1;
+	else
+		r = older(&i.st_mtim, &t.st_mtim) ? 1 : 0;
+	e = errno;
+	close(dirfd);
+	errno = e;
+	return r;
+}
+
+int
+cdb_users_stale(int qmailfd)
+{
+	return pair_stale(qmailfd, "users", "assign", "cdb");
+}
+
+int
+cdb_mrh_stale(int qmailfd)
+{
+	return pair_stale(qmailfd, "control", "morercpthosts",
+	    "morercpthosts.cdb");
+}
+
+/* morercpthosts empty: the end of a removal that emptied it. */
+static int
+mrh_finish(int qmailfd)
+{
+	struct stat st;
+	int dirfd, r = 0, e;
+
+	if ((dirfd = fs_open_beneath(qmailfd, "control", O_PATH |
+	    O_DIRECTORY, 0)) < 0)
+		return -1;
+	if (fstatat(dirfd, "morercpthosts", &st, AT_SYMLINK_NOFOLLOW) < 0)
+		r = -1;
+	else if (st.st_size > 0)
+		r = cdb_build_morercpthosts(qmailfd);
+	else if ((unlinkat(dirfd, "morercpthosts.cdb", 0) < 0 &&
+	    errno != ENOENT) || unlinkat(dirfd, "morercpthosts", 0) < 0)
+		r = -1;
+	e = errno;
+	close(dirfd);
+	errno = e;
+	return r;
+}
+
+static int
+users_rebuild(int qmailfd)
+{
+	return cdb_build_users(qmailfd);
+}
+
+/* Under sub/lock: rebuild with fn while stale_fn says so. */
+static int
+refresh_pair(int qmailfd, const char *sub, const char *lock,
+    int (*stale_fn)(int), int (*fn)(int))
+{
+	struct lockfile lk;
+	int dirfd, r, e;
+
+	if ((r = stale_fn(qmailfd)) <= 0)
+		return r;
+	if ((dirfd = fs_open_beneath(qmailfd, sub, O_PATH | O_DIRECTORY,
+	    0)) < 0)
+		return -1;
+	r = lockfile_acquire(dirfd, lock, -1, &lk);
+	e = errno;
+	close(dirfd);
+	errno = e;
+	if (r < 0)
+		return -1;
+	/* a writer may have finished while we waited */
+	if ((r = stale_fn(qmailfd)) == 1)
+		r = fn(qmailfd) < 0 ? -1 : 1;
+	e = errno;
+	lockfile_release(&lk);
+	errno = e;
+	return r;
+}
+
+int
+cdb_users_refresh(int qmailfd)
+{
+	return refresh_pair(qmailfd, "users", "assign.lock", cdb_users_stale,
+	    users_rebuild);
+}
+
+int
+cdb_mrh_refresh(int qmailfd)
+{
+	return refresh_pair(qmailfd, "control", "morercpthosts.lock",
+	    cdb_mrh_stale, mrh_finish);
 }

@@ -69,4 +69,29 @@ int	cdb_build_users(int qmailfd);
  * (0644). ENOENT when the text file does not exist. */
 int	cdb_build_morercpthosts(int qmailfd);
 
+/*
+ * An index is stale when it is missing or its mtime (to the nanosecond)
+ * is older than its text file's: the text is renamed first and the index
+ * after it, still under the text's lock, and both builders here and
+ * linefile.c keep the newer file's mtime strictly after the other's, so
+ * a crash between the two renames always leaves the index older. (Left
+ * stale otherwise only by a foreign writer, e.g. a hand edit.)
+ *
+ * users/cdb vs users/assign: 1 stale, 0 current (or no users/assign),
+ * -1 error. _refresh rebuilds a stale one under users/assign.lock:
+ * 1 rebuilt, 0 current, -1 error (EBADMSG: qmail-newu would refuse the
+ * text; the old index stays).
+ */
+int	cdb_users_stale(int qmailfd);
+int	cdb_users_refresh(int qmailfd);
+/* The same for control/morercpthosts.cdb vs control/morercpthosts under
+ * morercpthosts.lock. An empty morercpthosts without its index is the
+ * crash of a removal that emptied it (linefile.c removes the index, then
+ * the text): stale, and _refresh finishes the removal of both. */
+int	cdb_mrh_stale(int qmailfd);
+int	cdb_mrh_refresh(int qmailfd);
+/* Sets fd's mtime to just after other's when it is not already later
+ * (other missing: nothing). For writers of a text/index pair. 0 or -1. */
+int	cdb_mtime_after(int fd, int dirfd, const char *other);
+
 #endif

@@ -14,6 +14,7 @@
 #include "cdbmake.h"
 #include "fs.h"
 #include "linefile.h"
+#include "recover.h"
 #include "validate.h"
 
 int
@@ -270,10 +271,16 @@ edit_all(int fd, struct lf_edit *ed)
 
 typedef int (*lf_after)(int topfd, int dirfd);
 
+static const char *index_of(lf_after);
+
 /* The edit of file in dirfd; after() runs once the new file is in
- * place, still under the lock. Returns lines removed, or 0, or -1. */
+ * place, still under the lock. index: the file after() rebuilds, whose
+ * mtime the new file must be later than (so that a crash before the
+ * rebuild leaves the index older: cdbmake.h). Returns lines removed,
+ * or 0, or -1. */
 static int
-edit_locked(int dirfd, const char *file, struct lf_edit *ed)
+edit_locked(int dirfd, const char *file, const char *index,
+    struct lf_edit *ed)
 {
 	int fd, r, e;
 
@@ -291,6 +298,12 @@ edit_locked(int dirfd, const char *file, struct lf_edit *ed)
 	} else if (!ed->insert && ed->removed == 0) {
 		atomic_abort(&ed->af);		/* nothing to change */
 		r = 0;
+	} else if (index != NULL && cdb_mtime_after(ed->af.fd, dirfd,
+	    index) < 0) {
+		e = errno;
+		atomic_abort(&ed->af);
+		errno = e;
+		r = -1;
 	} else
 		r = atomic_commit(&ed->af);
 	e = errno;
@@ -315,10 +328,12 @@ edit(int topfd, int dirfd, const char *file, struct lf_edit *ed,
 	}
 	if (lockfile_acquire(dirfd, lockname, -1, &lk) < 0)
 		return -1;
-	r = edit_locked(dirfd, file, ed);
-	if (r >= 0 && after != NULL && (ed->insert || r > 0) &&
-	    after(topfd, dirfd) < 0)
-		r = -1;
+	r = edit_locked(dirfd, file, index_of(after), ed);
+	if (r >= 0 && after != NULL && (ed->insert || r > 0)) {
+		recover_crash_point();	/* text renamed, index not yet */
+		if (after(topfd, dirfd) < 0)
+			r = -1;
+	}
 	e = errno;
 	lockfile_release(&lk);
 	errno = e;
@@ -479,7 +494,22 @@ lf_assign_remove(int qmailfd, const char *const *lines, size_t n)
 	return in_subdir(qmailfd, "users", assign_remove_op, lines, n);
 }
 
-/* morercpthosts changed: recompile, or remove both once it is empty. */
+static int after_mrh(int, int);
+
+/* The index an after() function rebuilds. */
+static const char *
+index_of(lf_after after)
+{
+	if (after == after_assign)
+		return "cdb";
+	if (after == after_mrh)
+		return "morercpthosts.cdb";
+	return NULL;
+}
+
+/* morercpthosts changed: recompile, or remove both once it is empty
+ * (the index first: a crash in between leaves an empty text without
+ * index, which cdb_mrh_refresh finishes). */
 static int
 after_mrh(int qmailfd, int dirfd)
 {
@@ -491,6 +521,7 @@ after_mrh(int qmailfd, int dirfd)
 		return cdb_build_morercpthosts(qmailfd);
 	if (unlinkat(dirfd, "morercpthosts.cdb", 0) < 0 && errno != ENOENT)
 		return -1;
+	recover_crash_point();
 	return unlinkat(dirfd, "morercpthosts", 0);
 }
 

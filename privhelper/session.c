@@ -27,6 +27,7 @@
 #include "helper.h"
 #include "log.h"
 #include "qmailsend.h"
+#include "recover.h"
 #include "sandbox.h"
 #include "session.h"
 #include "util.h"
@@ -215,6 +216,9 @@ session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
 	/* /proc is out of reach once sandboxed; the pidfds are not */
 	qmailsend_prepare(cfg->qmail_send_hup, "/proc");
 	sandbox_helper(cfg);
+	/* a killed helper's half-done domain operation or stale index is
+	 * put right before this session reads anything (audited) */
+	(void)recover_run(&ctx);
 	status = helper_run(&ctx, sp[0]);
 	close(sp[0]);
 	reap_frontend(&ctx);

@@ -13,10 +13,18 @@
  * complete. An add that fails at any step undoes the steps before it in
  * reverse (B1); a delete that fails stops where a retry can resume.
  *
+ * Each operation runs under the domain lock with an intent record
+ * (recover.h) written before its first change and removed after its
+ * last; sd_recover finishes or undoes the operation of a killed process
+ * with the same steps, each of which may be repeated (an insert that
+ * finds its line there, a removal that finds nothing, a directory that
+ * is gone already).
+ *
  * Names are re-validated here whatever the handler checked. A name that
  * is already in rcpthosts/morercpthosts or virtualdomains (put there by
  * hand) is left as it is, and left there when an add is rolled back.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -34,6 +42,7 @@
 #include "linefile.h"
 #include "passwd.h"
 #include "qmailsend.h"
+#include "recover.h"
 #include "rmtree.h"
 #include "store_domain.h"
 #include "address.h"
@@ -193,8 +202,9 @@ new_name(const char *in, char *out, size_t outsz)
 	return val_domain_name(out) == VAL_OK ? 0 : VERR_INVALID_DOMAIN;
 }
 
-/* 0 unknown, VERR_DOMAIN_EXISTS, or VERR_UNKNOWN when users/cdb cannot
- * be read (a missing one means no domain exists yet). */
+/* 0 unknown, VERR_DOMAIN_EXISTS, or VERR_ASSIGN_READ when users/cdb
+ * cannot be read (a missing one means no domain exists yet). (Never
+ * VERR_UNKNOWN here: it is 0, which callers take for success.) */
 static int
 must_not_exist(struct ph_ctx *ctx, const char *name)
 {
@@ -204,7 +214,7 @@ must_not_exist(struct ph_ctx *ctx, const char *name)
 	if (r == 0)
 		return VERR_DOMAIN_EXISTS;
 	if (r < 0 && errno != ENOENT)
-		return VERR_UNKNOWN;
+		return VERR_ASSIGN_READ;
 	return 0;
 }
 
@@ -277,16 +287,20 @@ reg_add(struct ph_ctx *ctx, struct reg *g, const char *name,
 		goto fail;
 	}
 	g->assign = 1;
+	recover_crash_point();
 	if (lf_hosts_add(ctx->qmail_fd, name) >= 0)
 		g->hosts = 1;
 	else if (errno != EEXIST)
 		goto fail;
+	recover_crash_point();
 	if (lf_virtual_add(ctx->qmail_fd, name) == 0)
 		g->virt = 1;
 	else if (errno != EEXIST)
 		goto fail;
+	recover_crash_point();
 	if (locals_remove(ctx, name) < 0)
 		goto fail;
+	recover_crash_point();
 	return 0;
 fail:
 	reg_undo(ctx, g, name);
@@ -313,6 +327,7 @@ struct dom_add {
 	int		 made_dir;
 	int		 dom_fd;		/* the domain dir, O_PATH */
 	struct reg	 reg;
+	struct rc_intent in;
 	char		 name[VAL_DOMAIN_MAX + 1];
 	char		 dir[PATH_MAX];		/* absolute */
 };
@@ -488,6 +503,8 @@ add_undo(struct dom_add *a, int failed)
 
 	if (failed) {
 		reg_undo(a->ctx, &a->reg, a->name);
+		/* the directory before the allocator: sd_recover gives the
+		 * allocation back only while the directory exists */
 		if (a->made_dir)
 			(void)rmtree_at(a->parent_fd, a->name);
 		for (i = a->nlevel - 1; i >= 0; i--)
@@ -531,6 +548,49 @@ domain_path(struct dom_add *a, const char *hash)
 	return 0;
 }
 
+/* Q15 before the intent is written: a directory that is there and not
+ * empty is refused now, so that the undo of a killed add (which removes
+ * the intent's directory) can never take someone else's files. */
+static int
+dir_free(struct dom_add *a)
+{
+	char rel[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int fd, busy = 0;
+
+	if (fs_relative(a->ctx->cfg->vpopmail_dir, a->dir, rel,
+	    sizeof(rel)) < 0)
+		return VERR_MAKE_DOMAIN_DIR;
+	fd = fs_open_beneath(a->ctx->vpop_fd, rel, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : VERR_MAKE_DOMAIN_DIR;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return VERR_MAKE_DOMAIN_DIR;
+	}
+	while (!busy && (de = readdir(d)) != NULL)
+		busy = strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return busy ? VERR_MAKE_DOMAIN_DIR : 0;
+}
+
+/* The intent of an add, once its directory is known (the allocator
+ * step before it is the one change a crash can leave unrecorded: a
+ * count one too high, which only spreads domains a little sooner). */
+static int
+intend_add(struct dom_add *a)
+{
+	rc_init(&a->in, RC_ADD_DOMAIN);
+	vp_strlcpy(a->in.name, a->name, sizeof(a->in.name));
+	vp_strlcpy(a->in.real, a->name, sizeof(a->in.real));
+	vp_strlcpy(a->in.dir, a->dir, sizeof(a->in.dir));
+	a->in.uid = (unsigned long)a->uid;
+	a->in.gid = (unsigned long)a->gid;
+	return rc_begin(a->ctx, &a->in) < 0 ? VERR_UPDATE_FILE : 0;
+}
+
 static int
 add_steps(struct dom_add *a, const char *pw, enum sd_stage *stage)
 {
@@ -540,9 +600,18 @@ add_steps(struct dom_add *a, const char *pw, enum sd_stage *stage)
 
 	if ((r = open_domains(a)) != 0 || (r = allocate(a, hash,
 	    sizeof(hash))) != 0 || (r = domain_path(a, hash)) != 0 ||
-	    (r = hash_dirs(a, hash)) != 0 || (r = domain_dir(a)) != 0 ||
-	    (r = qmail_default(a)) != 0)
+	    (r = dir_free(a)) != 0 || (r = intend_add(a)) != 0)
 		return r;
+	recover_crash_point();
+	if ((r = hash_dirs(a, hash)) != 0)
+		return r;
+	recover_crash_point();
+	if ((r = domain_dir(a)) != 0)
+		return r;
+	recover_crash_point();
+	if ((r = qmail_default(a)) != 0)
+		return r;
+	recover_crash_point();
 	memset(&ent, 0, sizeof(ent));
 	vp_strlcpy(ent.domain, a->name, sizeof(ent.domain));
 	vp_strlcpy(ent.dir, a->dir, sizeof(ent.dir));
@@ -552,8 +621,31 @@ add_steps(struct dom_add *a, const char *pw, enum sd_stage *stage)
 	if ((r = store_user_add(a->ctx, &ent, "postmaster", pw,
 	    "postmaster")) != 0)
 		return r;
+	recover_crash_point();
 	*stage = SD_STAGE_DOMAIN;
 	return reg_add(a->ctx, &a->reg, a->name, &ent);
+}
+
+/* The add under the domain lock, with its intent. */
+static int
+add_locked(struct dom_add *a, const char *pw, enum sd_stage *stage)
+{
+	struct lockfile lk;
+	int r;
+
+	if (rc_lock_domains(a->ctx, -1, &lk) < 0)
+		return VERR_UPDATE_FILE;
+	/* a recovery or another session may have added it meanwhile */
+	if ((r = must_not_exist(a->ctx, a->name)) == 0) {
+		r = add_steps(a, pw, stage);
+		add_undo(a, r != 0);
+		if (r == 0)
+			(void)qmailsend_hup();
+		recover_crash_point();
+	}
+	rc_end(a->ctx, &a->in);
+	lockfile_release(&lk);
+	return r;
 }
 
 int
@@ -565,23 +657,21 @@ store_domain_add_stage(struct ph_ctx *ctx, const char *name, const char *pw,
 
 	*stage = SD_STAGE_DOMAIN;
 	if ((a = calloc(1, sizeof(*a))) == NULL)
-		return VERR_UNKNOWN;
+		return VERR_UPDATE_FILE;
 	a->ctx = ctx;
 	a->domains_fd = a->parent_fd = a->dom_fd = -1;
+	rc_init(&a->in, RC_ADD_DOMAIN);
 	if ((r = new_name(name, a->name, sizeof(a->name))) == 0 &&
 	    (r = must_not_exist(ctx, a->name)) == 0) {
 		/* the password before anything exists (B1) */
 		*stage = SD_STAGE_POSTMASTER;
 		if (pw == NULL || pw[0] == '\0')
-			r = VERR_UNKNOWN;	/* the handler said so */
+			r = VERR_UPDATE_FILE;	/* the handler refused it */
 		else
 			r = passwd_policy(pw);
 		if (r == 0) {
 			*stage = SD_STAGE_DOMAIN;
-			r = add_steps(a, pw, stage);
-			add_undo(a, r != 0);
-			if (r == 0)
-				(void)qmailsend_hup();
+			r = add_locked(a, pw, stage);
 		}
 	}
 	free(a);
@@ -598,13 +688,68 @@ store_domain_add(struct ph_ctx *ctx, const char *name, const char *pw)
 
 /* ---- alias domains ---- */
 
+/* The alias's intent: alias -> the real domain as users/cdb has it. */
+static int
+intend_alias(struct ph_ctx *ctx, struct rc_intent *in, const char *alias,
+    const struct assign_ent *ent)
+{
+	rc_init(in, RC_ADD_ALIAS);
+	vp_strlcpy(in->name, alias, sizeof(in->name));
+	vp_strlcpy(in->real, ent->domain, sizeof(in->real));
+	vp_strlcpy(in->dir, ent->dir, sizeof(in->dir));
+	in->uid = (unsigned long)ent->uid;
+	in->gid = (unsigned long)ent->gid;
+	return rc_begin(ctx, in) < 0 ? VERR_UPDATE_FILE : 0;
+}
+
+/* The checks that read the domain map (before the lock, so that a
+ * refusal touches nothing, and again under it). */
+static int
+alias_checks(struct ph_ctx *ctx, char *rname, const char *aname,
+    struct assign_ent *ent)
+{
+	int r;
+
+	if ((r = must_not_exist(ctx, aname)) != 0)
+		return r;
+	r = ph_domain_find(ctx, rname, ent);
+	if (r != 0)
+		return r > 0 || errno == ENOENT ? VERR_NO_DOMAIN :
+		    VERR_ASSIGN_READ;
+	if (strcmp(aname, ent->domain) == 0)
+		return VERR_DOMAIN_EXISTS;
+	return 0;
+}
+
+/* The registration under the domain lock, with its intent. */
+static int
+alias_locked(struct ph_ctx *ctx, char *rname, const char *aname)
+{
+	struct rc_intent in;
+	struct assign_ent ent;
+	struct reg g;
+	int r;
+
+	if ((r = alias_checks(ctx, rname, aname, &ent)) != 0)
+		return r;
+	if ((r = intend_alias(ctx, &in, aname, &ent)) != 0)
+		return r;
+	recover_crash_point();
+	if ((r = reg_add(ctx, &g, aname, &ent)) == 0) {
+		(void)qmailsend_hup();
+		recover_crash_point();
+	}
+	rc_end(ctx, &in);
+	return r;
+}
+
 int
 store_domain_add_alias(struct ph_ctx *ctx, const char *real,
     const char *alias)
 {
 	char rname[PR_FIELD_MAX], aname[VAL_DOMAIN_MAX + 1];
 	struct assign_ent ent;
-	struct reg g;
+	struct lockfile lk;
 	int r;
 
 	if (strlen(real) >= sizeof(rname))
@@ -615,18 +760,14 @@ store_domain_add_alias(struct ph_ctx *ctx, const char *real,
 		return VERR_INVALID_DOMAIN;
 	if ((r = new_name(alias, aname, sizeof(aname))) != 0)
 		return r;
-	if ((r = must_not_exist(ctx, aname)) != 0)
+	/* refusals before the lock: they leave every file as it was */
+	if ((r = alias_checks(ctx, rname, aname, &ent)) != 0)
 		return r;
-	r = ph_domain_find(ctx, rname, &ent);
-	if (r != 0)
-		return r > 0 || errno == ENOENT ? VERR_NO_DOMAIN :
-		    VERR_UNKNOWN;
-	if (strcmp(aname, ent.domain) == 0)
-		return VERR_DOMAIN_EXISTS;
-	if ((r = reg_add(ctx, &g, aname, &ent)) != 0)
-		return r;
-	(void)qmailsend_hup();
-	return 0;
+	if (rc_lock_domains(ctx, -1, &lk) < 0)
+		return VERR_UPDATE_FILE;
+	r = alias_locked(ctx, rname, aname);
+	lockfile_release(&lk);
+	return r;
 }
 
 /* ---- deleting ---- */
@@ -689,56 +830,77 @@ static int
 unregister(struct ph_ctx *ctx, const char *const *names, size_t nnames,
     const char *const *lines, size_t nlines)
 {
-	if (lf_hosts_remove(ctx->qmail_fd, names, nnames) < 0 ||
-	    lf_virtual_remove(ctx->qmail_fd, names, nnames) < 0)
+	if (lf_hosts_remove(ctx->qmail_fd, names, nnames) < 0)
 		return VERR_UPDATE_FILE;
+	recover_crash_point();
+	if (lf_virtual_remove(ctx->qmail_fd, names, nnames) < 0)
+		return VERR_UPDATE_FILE;
+	recover_crash_point();
 	/* users/cdb knew a name users/assign does not have: rebuild it
 	 * from the text, as qmail-newu would */
 	if (nlines == 0 ? cdb_build_users(ctx->qmail_fd) < 0 :
 	    lf_assign_remove(ctx->qmail_fd, lines, nlines) < 0)
 		return VERR_UPDATE_FILE;
+	recover_crash_point();
 	(void)qmailsend_hup();
+	recover_crash_point();
 	return 0;
 }
 
+/* The lines of dn named name only (an alias's own lines, Q12), moved to
+ * the front; returns how many. */
+static size_t
+only_name(struct dom_names *dn, const char *name)
+{
+	size_t i, k = 0;
+	char *t;
+
+	for (i = 0; i < dn->n; i++)
+		if (strcmp(dn->names[i], name) == 0) {
+			t = dn->names[k], dn->names[k] = dn->names[i],
+			    dn->names[i] = t;
+			t = dn->lines[k], dn->lines[k] = dn->lines[i],
+			    dn->lines[i] = t;
+			k++;
+		}
+	return k;
+}
+
+/* An alias: its own line(s), whatever uid/gid/dir they say (Q12). */
 static int
-del_alias(struct ph_ctx *ctx, const char *name, const struct assign_ent *ent)
+del_alias(struct ph_ctx *ctx, const char *name, const char *real)
 {
 	struct dom_names dn;
 	const char *names[1] = { name };
-	size_t i;
-	int r = 0;
+	size_t k;
+	int r;
 
-	/* its own line(s) only, whatever uid/gid/dir they say (Q12) */
 	memset(&dn, 0, sizeof(dn));
-	dn.real = ent->domain;
+	dn.real = real;
 	if (assign_scan(ctx, collect_fn, &dn) != 0) {
 		names_free(&dn);
 		return VERR_UPDATE_FILE;
 	}
-	for (i = 0; i < dn.n; i++)
-		if (strcmp(dn.names[i], name) == 0)
-			break;
-	if (i == dn.n)
-		r = unregister(ctx, names, 1, NULL, 0);
-	else
-		r = unregister(ctx, names, 1,
-		    (const char *const *)&dn.lines[i], 1);
+	k = only_name(&dn, name);
+	r = unregister(ctx, names, 1, (const char *const *)dn.lines, k);
 	names_free(&dn);
 	return r;
 }
 
 /* The directory tree of a deleted real domain, then the allocator. A
- * symlinked domain directory loses the link only (rmtree_at). */
+ * symlinked domain directory loses the link only (rmtree_at). The
+ * allocation is given back when the directory was there, or always
+ * when always_release (a recovery cannot tell a killed delete's
+ * release from none when the tree is gone, and a count one too high
+ * is the harmless side). */
 static int
-remove_tree(struct ph_ctx *ctx, const struct assign_ent *ent)
+remove_tree(struct ph_ctx *ctx, const char *dir, int always_release)
 {
 	char rel[PATH_MAX], *slash;
 	struct stat st;
-	int pfd, r = 0, dfd;
+	int pfd, r = 0, dfd, existed = 1;
 
-	if (fs_relative(ctx->cfg->vpopmail_dir, ent->dir, rel,
-	    sizeof(rel)) < 0)
+	if (fs_relative(ctx->cfg->vpopmail_dir, dir, rel, sizeof(rel)) < 0)
 		return VERR_CHDIR_DOMAIN;	/* not ours to remove */
 	if ((slash = strrchr(rel, '/')) != NULL) {
 		*slash = '\0';
@@ -750,13 +912,20 @@ remove_tree(struct ph_ctx *ctx, const struct assign_ent *ent)
 		    0);
 		slash = rel;
 	}
+	if (pfd < 0 && errno != ENOENT)
+		return VERR_CHDIR_DOMAIN;
 	if (pfd < 0)
-		return errno == ENOENT ? 0 : VERR_CHDIR_DOMAIN;
-	if (rmtree_at(pfd, slash) < 0 && errno != ENOENT)
-		r = VERR_CHDIR_DOMAIN;
-	close(pfd);
-	if (r != 0)
+		existed = 0;
+	else if (rmtree_at(pfd, slash) < 0) {
+		if (errno != ENOENT)
+			r = VERR_CHDIR_DOMAIN;
+		existed = 0;
+	}
+	if (pfd >= 0)
+		close(pfd);
+	if (r != 0 || !(existed || always_release))
 		return r;
+	recover_crash_point();
 	dfd = fs_open_beneath(ctx->vpop_fd, "domains", O_PATH | O_DIRECTORY,
 	    0);
 	if (dfd < 0)
@@ -764,34 +933,88 @@ remove_tree(struct ph_ctx *ctx, const struct assign_ent *ent)
 	if (fstat(dfd, &st) < 0 || dc_release(dfd, st.st_uid, st.st_gid) < 0)
 		r = VERR_CHDIR_DOMAINS;
 	close(dfd);
+	recover_crash_point();
 	return r;
 }
 
+/* Every name of a real domain out of the files, then its tree. extra:
+ * names the caller knows of besides dn's (a recovery's aliases whose
+ * lines are gone already). */
 static int
-del_real(struct ph_ctx *ctx, const struct assign_ent *ent)
+del_real_names(struct ph_ctx *ctx, struct dom_names *dn,
+    const struct rc_intent *in, int always_release)
 {
-	struct dom_names dn;
+	const char **names;
+	size_t n = 0, i;
 	int r;
+
+	names = calloc(dn->n + in->naliases + 1, sizeof(*names));
+	if (names == NULL)
+		return VERR_UPDATE_FILE;
+	names[n++] = in->real;
+	for (i = 0; i < in->naliases; i++)
+		names[n++] = in->aliases[i];
+	for (i = 0; i < dn->n; i++)
+		names[n++] = dn->names[i];	/* duplicates are harmless */
+	r = unregister(ctx, names, n, (const char *const *)dn->lines, dn->n);
+	free(names);
+	if (r != 0)
+		return r;
+	return remove_tree(ctx, in->dir, always_release);
+}
+
+/* The intent of a delete: the name, its real domain as users/cdb has
+ * it, and for a real domain every alias users/assign names. */
+static int
+intend_del(struct ph_ctx *ctx, struct rc_intent *in, const char *name,
+    const struct assign_ent *ent, const struct dom_names *dn)
+{
+	size_t i;
+
+	rc_init(in, RC_DEL_DOMAIN);
+	vp_strlcpy(in->name, name, sizeof(in->name));
+	vp_strlcpy(in->real, ent->domain, sizeof(in->real));
+	vp_strlcpy(in->dir, ent->dir, sizeof(in->dir));
+	in->uid = (unsigned long)ent->uid;
+	in->gid = (unsigned long)ent->gid;
+	for (i = 0; dn != NULL && i < dn->n; i++)
+		if (strcmp(dn->names[i], ent->domain) != 0 &&
+		    rc_add_alias(in, dn->names[i]) < 0) {
+			rc_free(in);
+			return VERR_UPDATE_FILE;
+		}
+	if (rc_begin(ctx, in) < 0) {
+		rc_free(in);
+		return VERR_UPDATE_FILE;
+	}
+	return 0;
+}
+
+static int
+del_locked(struct ph_ctx *ctx, const char *name, const struct assign_ent *ent)
+{
+	struct rc_intent in;
+	struct dom_names dn;
+	int alias = strcmp(name, ent->domain) != 0, r;
 
 	memset(&dn, 0, sizeof(dn));
 	dn.real = ent->domain;
-	if (assign_scan(ctx, collect_fn, &dn) != 0) {
+	if (!alias && assign_scan(ctx, collect_fn, &dn) != 0) {
 		names_free(&dn);
 		return VERR_UPDATE_FILE;
 	}
-	if (dn.n == 0) {
-		/* users/cdb knows it, users/assign does not: clean the
-		 * control files of the name anyway and rebuild the cdb */
-		const char *one[1] = { ent->domain };
-
-		r = unregister(ctx, one, 1, NULL, 0);
-	} else
-		r = unregister(ctx, (const char *const *)dn.names, dn.n,
-		    (const char *const *)dn.lines, dn.n);
+	if ((r = intend_del(ctx, &in, name, ent, alias ? NULL : &dn)) == 0) {
+		recover_crash_point();
+		r = alias ? del_alias(ctx, name, ent->domain) :
+		    del_real_names(ctx, &dn, &in, 1);
+		/* a failure stops where a retry resumes; the intent goes
+		 * too, so that nothing is deleted later behind the back of
+		 * the client told it failed */
+		rc_end(ctx, &in);
+		rc_free(&in);
+	}
 	names_free(&dn);
-	if (r != 0)
-		return r;
-	return remove_tree(ctx, ent);
+	return r;
 }
 
 int
@@ -799,15 +1022,108 @@ store_domain_del(struct ph_ctx *ctx, const char *name)
 {
 	char lname[PR_FIELD_MAX];
 	struct assign_ent ent;
+	struct lockfile lk;
 	int r;
 
 	if (strlen(name) > VAL_DOMAIN_MAX)
 		return VERR_DOMAIN_TOO_LONG;
 	vp_strlcpy(lname, name, sizeof(lname));
-	r = ph_domain_find(ctx, lname, &ent);
-	if (r != 0)
-		return r > 0 || errno == ENOENT ? VERR_NO_DOMAIN : VERR_UNKNOWN;
-	if (strcmp(lname, ent.domain) != 0)
-		return del_alias(ctx, lname, &ent);
-	return del_real(ctx, &ent);
+	/* unknown before the lock (nothing touched), and again under it */
+	if ((r = ph_domain_find(ctx, lname, &ent)) == 0) {
+		if (rc_lock_domains(ctx, -1, &lk) < 0)
+			return VERR_UPDATE_FILE;
+		if ((r = ph_domain_find(ctx, lname, &ent)) == 0)
+			r = del_locked(ctx, lname, &ent);
+		else
+			r = r > 0 || errno == ENOENT ? VERR_NO_DOMAIN :
+			    VERR_ASSIGN_READ;
+		lockfile_release(&lk);
+		return r;
+	}
+	return r > 0 || errno == ENOENT ? VERR_NO_DOMAIN : VERR_ASSIGN_READ;
+}
+
+/* ---- recovery of a killed operation (recover.c) ---- */
+
+struct find_arg {
+	const char	*name, *real;
+};
+
+static int
+find_fn(void *arg, const char *line, size_t n, const struct store_dom *d)
+{
+	const struct find_arg *f = arg;
+
+	(void)line;
+	(void)n;
+	return strcmp(d->name, f->name) == 0 &&
+	    strcmp(d->ent.domain, f->real) == 0;
+}
+
+/* The control-file half of reg_add, each step accepting "there". */
+static int
+reregister(struct ph_ctx *ctx, const char *name)
+{
+	if ((lf_hosts_add(ctx->qmail_fd, name) < 0 && errno != EEXIST) ||
+	    (lf_virtual_add(ctx->qmail_fd, name) < 0 && errno != EEXIST) ||
+	    locals_remove(ctx, name) < 0)
+		return VERR_UPDATE_FILE;
+	(void)qmailsend_hup();
+	return 0;
+}
+
+/* An add whose users/assign line is there is finished; else what it
+ * may have made is taken away: the control lines of the name (none of
+ * ours can exist: they follow the assign line in, and leave before it
+ * on the way out) and, for a real domain, its directory. */
+static int
+recover_add(struct ph_ctx *ctx, const struct rc_intent *in, const char **how)
+{
+	struct find_arg f = { in->name, in->real };
+	const char *names[1] = { in->name };
+	int r = assign_scan(ctx, find_fn, &f);
+
+	if (r < 0)
+		return VERR_ASSIGN_READ;
+	if (r == 1) {
+		*how = "forward";
+		return reregister(ctx, in->name);
+	}
+	*how = "back";
+	if (lf_hosts_remove(ctx->qmail_fd, names, 1) < 0 ||
+	    lf_virtual_remove(ctx->qmail_fd, names, 1) < 0)
+		return VERR_UPDATE_FILE;
+	if (in->op != RC_ADD_DOMAIN)
+		return 0;
+	return remove_tree(ctx, in->dir, 0);
+}
+
+/* A delete is always finished. */
+static int
+recover_del(struct ph_ctx *ctx, const struct rc_intent *in)
+{
+	struct dom_names dn;
+	int r;
+
+	if (strcmp(in->name, in->real) != 0)
+		return del_alias(ctx, in->name, in->real);
+	memset(&dn, 0, sizeof(dn));
+	dn.real = in->real;
+	if (assign_scan(ctx, collect_fn, &dn) != 0) {
+		names_free(&dn);
+		return VERR_ASSIGN_READ;
+	}
+	r = del_real_names(ctx, &dn, in, 0);
+	names_free(&dn);
+	return r;
+}
+
+int
+sd_recover(struct ph_ctx *ctx, const struct rc_intent *in, const char **how)
+{
+	if (in->op == RC_DEL_DOMAIN) {
+		*how = "forward";
+		return recover_del(ctx, in);
+	}
+	return recover_add(ctx, in, how);
 }

@@ -23,4 +23,13 @@ int	store_domain_add_stage(struct ph_ctx *, const char *name,
  * (foreign, malformed, the "." end). */
 int	sd_parse_assign(const char *line, size_t n, struct store_dom *d);
 
+struct rc_intent;
+/* Finishes (*how = "forward") or undoes (*how = "back") the operation
+ * of a killed process described by its intent (recover.h): an add whose
+ * users/assign line is there is finished, else undone; a delete is
+ * always finished. Every step may already have been done. 0 or a
+ * vp_verr code (non-zero). */
+int	sd_recover(struct ph_ctx *, const struct rc_intent *,
+	    const char **how);
+
 #endif
