@@ -151,11 +151,13 @@ cdb_build_vpasswd_locked(int domfd, uid_t uid, gid_t gid)
 
 	if (cdbw_begin(domfd, "vpasswd.cdb", uid, gid, 0600, &w) < 0)
 		return -1;
-	if (vpasswd_records(domfd, &w) < 0) {
+	/* later than vpasswd even within one clock tick (cdbmake.h) */
+	if (vpasswd_records(domfd, &w) < 0 || cdbw_finish(&w) < 0 ||
+	    cdb_mtime_after(w.af.fd, domfd, "vpasswd") < 0) {
 		cdbw_abort(&w);
 		return -1;
 	}
-	return cdbw_commit(&w);
+	return atomic_commit(&w.af);
 }
 
 int

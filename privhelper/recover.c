@@ -591,6 +591,77 @@ has_intents(struct ph_ctx *ctx)
 	return found;
 }
 
+/* The pid of one of our temporaries, ".<name>.tmp.<pid>.<16 hex>"
+ * (atomic.h), or 0 when name is not one. */
+static pid_t
+tmp_pid(const char *name)
+{
+	const char *hex = strrchr(name, '.'), *dig;
+	size_t n = strlen(name);
+	long pid = 0;
+
+	if (name[0] != '.' || hex == NULL || name + n - hex != 17 ||
+	    strspn(hex + 1, "0123456789abcdef") != 16)
+		return 0;
+	for (dig = hex; dig > name && dig[-1] >= '0' && dig[-1] <= '9'; dig--)
+		;
+	if (dig == hex || hex - dig > 9 || dig - name < 6 ||
+	    strncmp(dig - 5, ".tmp.", 5) != 0)
+		return 0;
+	for (; dig < hex; dig++)
+		pid = pid * 10 + (*dig - '0');
+	return (pid_t)pid;
+}
+
+/*
+ * STORAGE.md 13.3 item 6: our temporaries in sub (beneath topfd) whose
+ * writer is gone - a process killed between creating and renaming one.
+ * A live process (or one we may not signal) keeps its files; a pid that
+ * was reused only delays the sweep. Returns how many were removed.
+ */
+static int
+sweep(int topfd, const char *sub)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	pid_t pid;
+	int fd, n = 0;
+
+	fd = fs_open_beneath(topfd, sub, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if ((pid = tmp_pid(de->d_name)) <= 0 || pid == getpid() ||
+		    kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    0 && S_ISREG(st.st_mode) &&
+		    unlinkat(dirfd(d), de->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+sweep_all(struct ph_ctx *ctx)
+{
+	char detail[64];
+	int n;
+
+	n = sweep(ctx->qmail_fd, "users") + sweep(ctx->qmail_fd, "control") +
+	    sweep(ctx->vpop_fd, "domains") + sweep(ctx->vpop_fd, RC_DIR);
+	if (n > 0) {
+		snprintf(detail, sizeof(detail), "%d temporary file(s) of "
+		    "killed processes", n);
+		audit(ctx, "recover", "temporaries", "removed", detail);
+	}
+}
+
 int
 recover_run(struct ph_ctx *ctx)
 {
@@ -601,6 +672,7 @@ recover_run(struct ph_ctx *ctx)
 		r = -1;
 	if (refresh(ctx, "control/morercpthosts.cdb", cdb_mrh_refresh) < 0)
 		r = -1;
+	sweep_all(ctx);
 	if (!has_intents(ctx))
 		return r;	/* nothing to do: not even the lock file made */
 	if (lock_only(ctx, 0, &lk) < 0)
