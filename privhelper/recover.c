@@ -428,14 +428,12 @@ recover_one(struct ph_ctx *ctx, int etcfd, const char *file, int fd)
 	size_t n;
 	int r = 0;
 
+	if (strncmp(file + strlen(RC_PREFIX), RC_TMP_TAG,
+	    strlen(RC_TMP_TAG)) == 0)
+		/* its writer died before naming it: nothing was changed */
+		return unlinkat(etcfd, file, 0);
 	if ((text = read_record(fd, &n)) == NULL)
 		return -1;
-	if (strncmp(file + strlen(RC_PREFIX), RC_TMP_TAG,
-	    strlen(RC_TMP_TAG)) == 0) {
-		/* its writer died before naming it: nothing was changed */
-		free(text);
-		return unlinkat(etcfd, file, 0);
-	}
 	if (rc_parse(text, n, &in) == 0) {
 		r = sd_recover(ctx, &in, &how);
 		snprintf(detail, sizeof(detail), "%s %s%s%s", op_names[in.op],
@@ -613,14 +611,10 @@ tmp_pid(const char *name)
 	return (pid_t)pid;
 }
 
-/*
- * STORAGE.md 13.3 item 6: our temporaries in sub (beneath topfd) whose
- * writer is gone - a process killed between creating and renaming one.
- * A live process (or one we may not signal) keeps its files; a pid that
- * was reused only delays the sweep. Returns how many were removed.
- */
-static int
-sweep(int topfd, const char *sub)
+/* A live process (or one we may not signal) keeps its files; a pid
+ * that was reused only delays the sweep. */
+int
+recover_sweep(int topfd, const char *sub)
 {
 	struct dirent *de;
 	struct stat st;
@@ -653,8 +647,10 @@ sweep_all(struct ph_ctx *ctx)
 	char detail[64];
 	int n;
 
-	n = sweep(ctx->qmail_fd, "users") + sweep(ctx->qmail_fd, "control") +
-	    sweep(ctx->vpop_fd, "domains") + sweep(ctx->vpop_fd, RC_DIR);
+	n = recover_sweep(ctx->qmail_fd, "users") +
+	    recover_sweep(ctx->qmail_fd, "control") +
+	    recover_sweep(ctx->vpop_fd, "domains") +
+	    recover_sweep(ctx->vpop_fd, RC_DIR);
 	if (n > 0) {
 		snprintf(detail, sizeof(detail), "%d temporary file(s) of "
 		    "killed processes", n);

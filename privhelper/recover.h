@@ -97,6 +97,16 @@ int	recover_run(struct ph_ctx *);
 int	recover_intents(struct ph_ctx *);
 
 /*
+ * STORAGE.md 13.3 item 6: removes from the directory sub beneath topfd
+ * (sub "." for topfd itself) our temporaries (".<name>.tmp.<pid>.<hex>",
+ * atomic.h) whose process no longer exists - a writer killed between
+ * creating and renaming one. Returns how many. recover_run sweeps
+ * users/, control/, domains/ and etc/; a domain directory can be swept
+ * when it is opened.
+ */
+int	recover_sweep(int topfd, const char *sub);
+
+/*
  * Test hook: when recover_test_crash_at is n > 0, the n-th call of
  * recover_crash_point() in this process raises SIGKILL. The storage
  * code calls it between the steps of the domain operations and of the

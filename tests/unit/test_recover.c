@@ -877,6 +877,11 @@ test_sweep(void)
 	    "sweep: the dead process's temporaries are gone");
 	CHECK(access(live, F_OK) == 0 && access(other, F_OK) == 0,
 	    "sweep: a live process's and a name not ours are kept");
+	snprintf(dead, sizeof(dead), "%s/.vpasswd.tmp.%ld.0123456789abcdef",
+	    p("home/vpopmail/domains/example.com"), (long)pid);
+	CHECK(t_write(dead, "x", 1) == 0 && recover_sweep(ctx.vpop_fd,
+	    "domains/example.com") == 1 && access(dead, F_OK) < 0,
+	    "sweep: a domain directory on request");
 }
 
 /* ---- the record format ---- */
