@@ -203,8 +203,7 @@ new_name(const char *in, char *out, size_t outsz)
 }
 
 /* 0 unknown, VERR_DOMAIN_EXISTS, or VERR_ASSIGN_READ when users/cdb
- * cannot be read (a missing one means no domain exists yet). (Never
- * VERR_UNKNOWN here: it is 0, which callers take for success.) */
+ * cannot be read (a missing one means no domain exists yet). */
 static int
 must_not_exist(struct ph_ctx *ctx, const char *name)
 {

@@ -14,6 +14,7 @@
 #include "atomic.h"
 #include "cdbmake.h"
 #include "linefile.h"
+#include "recover.h"
 #include "validate.h"
 #include "vpasswd_write.h"
 
@@ -177,6 +178,21 @@ finish(struct rewrite *rw)
 	return cdbw_finish(&rw->cdb);
 }
 
+/*
+ * File times are coarse (one clock tick): without this, a writer killed
+ * between the two renames can leave an old index dated like the new
+ * vpasswd, and cdb_vpasswd_stale would trust it. The new vpasswd is made
+ * later than the index it replaces, the new index later than it.
+ */
+static int
+order_times(int domfd, struct rewrite *rw)
+{
+	if (cdb_mtime_after(rw->txt.fd, domfd, "vpasswd.cdb") < 0 ||
+	    cdb_mtime_after(rw->cdb.af.fd, domfd, rw->txt.tmp) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 rewrite_locked(int domfd, uid_t uid, gid_t gid, struct rewrite *rw)
 {
@@ -190,7 +206,8 @@ rewrite_locked(int domfd, uid_t uid, gid_t gid, struct rewrite *rw)
 		errno = e;
 		return -1;
 	}
-	if (copy_all(domfd, rw) == 0 && finish(rw) == 0) {
+	if (copy_all(domfd, rw) == 0 && finish(rw) == 0 &&
+	    order_times(domfd, rw) == 0) {
 		struct atomic_file *v[2] = { &rw->txt, &rw->cdb.af };
 
 		if (atomic_commit_all(v, 2) == 0)
@@ -216,6 +233,8 @@ rewrite(int domfd, uid_t uid, gid_t gid, struct rewrite *rw)
 
 	if (lockfile_acquire(domfd, ".vpasswd.lock", -1, &lk) < 0)
 		return -1;
+	/* temporaries of writers killed mid-rewrite (STORAGE.md 13.3.6) */
+	(void)recover_sweep(domfd, ".");
 	/* the reference leaves its lock file to the domain owner; a
 	 * failure here is cosmetic and must not block the change */
 	(void)lockfile_chown(&lk, uid, gid);

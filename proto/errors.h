@@ -53,9 +53,10 @@ struct vp_status {
 
 /* The library's error codes whose texts reach the client as
  * "-ERR 0.<minor> <text>" (PROTOCOL.md 2.5). VERR_UNKNOWN is the
- * neutral text for internal failures (S13). */
+ * neutral text for internal failures (S13); like every code it is
+ * negative, because 0 means success to every caller. */
 enum vp_verr {
-	VERR_UNKNOWN		= 0,
+	VERR_UNKNOWN		= -99,
 	VERR_ILLEGAL_USERNAME	= -1,
 	VERR_USER_EXISTS	= -2,
 	VERR_CHDIR_VPOPMAIL	= -3,
