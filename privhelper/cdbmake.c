@@ -188,10 +188,16 @@ cdb_vpasswd_stale(int domfd)
 {
 	struct stat txt, idx;
 
+	/* a planted link or other oddity is never "repaired" by a rebuild:
+	 * lookups refuse it, and the tree stays as found */
 	if (fstatat(domfd, "vpasswd", &txt, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -1;
+	if (!S_ISREG(txt.st_mode))
+		return 0;
 	if (fstatat(domfd, "vpasswd.cdb", &idx, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 1 : -1;
+	if (!S_ISREG(idx.st_mode))
+		return 0;
 	return older(&idx.st_mtim, &txt.st_mtim) ? 1 : 0;
 }
 
@@ -396,8 +402,8 @@ cdb_mtime_after(int fd, int dirfd, const char *other)
 	return futimens(fd, ts);
 }
 
-/* 1 when idx is missing or older than txt in sub, 0 when current or
- * when txt does not exist. */
+/* 1 when idx is missing or older than txt in sub, 0 when current, when
+ * txt does not exist, or when either is not a regular file. */
 static int
 pair_stale(int topfd, const char *sub, const char *txt, const char *idx)
 {
@@ -408,10 +414,12 @@ pair_stale(int topfd, const char *sub, const char *txt, const char *idx)
 		return errno == ENOENT ? 0 : -1;
 	if (fstatat(dirfd, txt, &t, AT_SYMLINK_NOFOLLOW) < 0)
 		r = errno == ENOENT ? 0 : -1;
+	else if (!S_ISREG(t.st_mode))
+		r = 0;		/* as cdb_vpasswd_stale: never "repair" a link */
 	else if (fstatat(dirfd, idx, &i, AT_SYMLINK_NOFOLLOW) < 0)
 		r = errno != ENOENT ? -1 : 1;
 	else
-		r = older(&i.st_mtim, &t.st_mtim) ? 1 : 0;
+		r = S_ISREG(i.st_mode) && older(&i.st_mtim, &t.st_mtim) ? 1 : 0;
 	e = errno;
 	close(dirfd);
 	errno = e;
