@@ -16,8 +16,8 @@
 
 #define ASSIGN_VALUE_MAX	(PATH_MAX + 512)
 
-static int
-parse_id(const char *s, unsigned long *out)
+int
+assign_parse_id(const char *s, unsigned long *out)
 {
 	char *end;
 
@@ -49,7 +49,8 @@ assign_parse_value(const char *val, size_t n, struct assign_ent *e)
 	if (strlen(f[0]) >= sizeof(e->domain) || strlen(f[3]) >= sizeof(e->dir)
 	    || f[0][0] == '\0' || f[3][0] != '/')
 		return -1;
-	if (parse_id(f[1], &uid) < 0 || parse_id(f[2], &gid) < 0)
+	if (assign_parse_id(f[1], &uid) < 0 ||
+	    assign_parse_id(f[2], &gid) < 0)
 		return -1;
 	memcpy(e->domain, f[0], strlen(f[0]) + 1);
 	memcpy(e->dir, f[3], strlen(f[3]) + 1);

@@ -20,6 +20,9 @@ struct assign_ent {
 /* 0 found, 1 no such domain, -1 error (errno). name must be lower case. */
 int	assign_lookup(const struct ph_ctx *, const char *name,
 	    struct assign_ent *);
+/* A uid or gid field of the domain map: decimal digits only, at most
+ * 0x7fffffff. 0 or -1. */
+int	assign_parse_id(const char *, unsigned long *);
 /* Parses a users/cdb value. 0, or -1 when malformed. Exposed for tests. */
 int	assign_parse_value(const char *val, size_t n, struct assign_ent *);
 

@@ -77,18 +77,6 @@ split_fields(const char *s, size_t n, char *buf, size_t bufsz,
 	return k;
 }
 
-static int
-parse_id(const char *s, unsigned long *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return (errno || *end != '\0' || *out > 0x7fffffffUL) ? -1 : 0;
-}
-
 int
 sd_parse_assign(const char *line, size_t n, struct store_dom *d)
 {
@@ -107,7 +95,8 @@ sd_parse_assign(const char *line, size_t n, struct store_dom *d)
 		return 0;
 	f[0][klen - 1] = '\0';
 	if (f[1][0] == '\0' || f[4][0] != '/' ||
-	    parse_id(f[2], &uid) < 0 || parse_id(f[3], &gid) < 0 ||
+	    assign_parse_id(f[2], &uid) < 0 ||
+	    assign_parse_id(f[3], &gid) < 0 ||
 	    klen - 1 >= sizeof(d->name) || strlen(f[1]) >=
 	    sizeof(d->ent.domain) || strlen(f[4]) >= sizeof(d->ent.dir))
 		return 0;
