@@ -27,6 +27,7 @@
 #include "vpasswd_write.h"
 #include "unit/t.h"
 #include "unit/tdir.h"
+#include "unit/test_ctx.h"
 #include "unit/test_storage_util.h"
 
 static char top[PATH_MAX - 512];
@@ -148,32 +149,20 @@ test_sweep(void)
 int
 main(void)
 {
-	char path[PATH_MAX];
-
 	if (ts_fixtures() == NULL) {
 		T_SKIP("fixtures not found (run from the top of the tree)");
 		return T_DONE("test_store_errors");
 	}
 	if (t_mkdtemp(top, sizeof(top), "storeerr") < 0 ||
-	    ts_extract("reference-small.tgz", top) < 0) {
+	    ts_extract("reference-small.tgz", top) < 0 ||
+	    tc_open(top, &cfg, &ctx) < 0) {
 		CHECK(0, "extract the small fixture");
 		return T_DONE("test_store_errors");
 	}
-	config_defaults(&cfg);
-	/* the data says /home/vpopmail: map it onto the extracted copy */
-	vp_strlcpy(cfg.vpopmail_dir, "/home/vpopmail", sizeof(cfg.vpopmail_dir));
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.cfg = &cfg;
-	ctx.vpop_fd = ts_dirfd(ts_path(path, sizeof(path), "%s/home/vpopmail",
-	    top));
-	ctx.qmail_fd = ts_dirfd(ts_path(path, sizeof(path), "%s/var/qmail",
-	    top));
-	ctx.audit_fd = -1;
 	test_failure_is_failure();
 	test_time_order();
 	test_sweep();
-	close(ctx.vpop_fd);
-	close(ctx.qmail_fd);
+	tc_close(&ctx);
 	t_rm_rf(top);
 	return T_DONE("test_store_errors");
 }
