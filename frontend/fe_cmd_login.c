@@ -21,12 +21,15 @@ login_reply(struct fe_session *s, const struct pr_login_reply *r, int mode)
 		fe_puts(&s->io, "+OK \r\n");
 		return;
 	}
+	if (!fe_text_ok(r->vpopmail_dir) || !fe_text_ok(r->domain_dir))
+		fe_end(s, 1);
 	fe_puts(&s->io, "+OK+\r\n");
 	fe_printf(&s->io, "vpopmail_dir %s\r\n", r->vpopmail_dir);
 	fe_printf(&s->io, "domain_dir %s\r\n", r->domain_dir);
 	fe_printf(&s->io, "uid %u\r\n", (unsigned)r->uid);
 	fe_printf(&s->io, "gid %u\r\n", (unsigned)r->gid);
-	fe_put_user(&s->io, &r->user, s->compact);
+	if (fe_put_user(&s->io, &r->user, s->compact) < 0)
+		fe_end(s, 1);
 	fe_puts(&s->io, ".\r\n");
 }
 

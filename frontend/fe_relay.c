@@ -13,26 +13,19 @@ static struct pr_cmd req;
 static struct pr_user user;
 static struct pr_line item;
 
-/* A value the helper sends is printed on one line; CR or LF in it would
- * let stored data forge protocol lines. The helper never sends them, so
- * one means a bug: end the session rather than print it. */
+/* A value with CR or LF would forge protocol lines (fe_text_ok). */
 static void
 check_text(struct fe_session *s, const char *t)
 {
-	if (strpbrk(t, "\r\n") != NULL)
+	if (!fe_text_ok(t))
 		fe_end(s, 1);
 }
 
 static void
 print_user(struct fe_session *s)
 {
-	check_text(s, user.name);
-	check_text(s, user.comment);
-	check_text(s, user.quota);
-	check_text(s, user.dir);
-	check_text(s, user.passwd);
-	check_text(s, user.clear);
-	fe_put_user(&s->io, &user, s->compact);
+	if (fe_put_user(&s->io, &user, s->compact) < 0)
+		fe_end(s, 1);
 	/* list_users keeps an empty line after every record (K5). */
 	if (s->cmd == CMD_list_users)
 		fe_puts(&s->io, "\r\n");

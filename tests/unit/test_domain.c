@@ -412,6 +412,42 @@ static const char *const qfiles[] = {
 };
 #define NQ (sizeof(qfiles) / sizeof(qfiles[0]))
 
+/* PROTOCOL.md 4.8: the reference answers "+OK " when a qmail file cannot
+ * be updated; we answer "Could not update file" and leave no part of
+ * the alias behind. */
+static void
+test_alias_update_fails(void)
+{
+	char *before[NQ], *after, val[512];
+	size_t i;
+	int same = 1;
+
+	CHECK(rename(p("var/qmail/control/virtualdomains"),
+	    p("var/qmail/control/vd.saved")) == 0 &&
+	    mkdir(p("var/qmail/control/virtualdomains"), 0700) == 0,
+	    "plant a directory at control/virtualdomains");
+	for (i = 0; i < NQ; i++)
+		before[i] = slurp(p("%s", qfiles[i]));
+	CHECK(store_domain_add_alias(&ctx, "big.example", "al4.example") ==
+	    VERR_UPDATE_FILE, "add_alias_domain: Could not update file");
+	for (i = 0; i < NQ; i++) {
+		after = slurp(p("%s", qfiles[i]));
+		if (!((before[i] == NULL && after == NULL) || (before[i] &&
+		    after && strcmp(before[i], after) == 0))) {
+			T_INFO("%s differs", qfiles[i]);
+			same = 0;
+		}
+		free(after);
+		free(before[i]);
+	}
+	CHECK(same && cdbget(p("var/qmail/users/cdb"), "!al4.example-", 13,
+	    val, sizeof(val)) < 0,
+	    "no line of the alias is left in any qmail file or users/cdb");
+	CHECK(rmdir(p("var/qmail/control/virtualdomains")) == 0 &&
+	    rename(p("var/qmail/control/vd.saved"),
+	    p("var/qmail/control/virtualdomains")) == 0, "put it back");
+}
+
 static void
 test_alias(void)
 {
@@ -475,6 +511,7 @@ test_alias(void)
 	CHECK(same_snapshot(home, snap), "D15: the real domain is untouched");
 	free(snap);
 	free(home);
+	test_alias_update_fails();
 }
 
 /* Appends text to a file (fixture preparation). */
