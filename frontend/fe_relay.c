@@ -154,3 +154,48 @@ fe_forward(struct fe_session *s, struct fe_args *a, enum vp_cmd cmd,
 		n++;
 	return fe_request(s, cmd, args, n);
 }
+
+/*
+ * mod_user and set_limits: after the helper's "+OK " the body runs to
+ * the first line that starts with '.' (D7). Lines go to the helper as they come, so a
+ * body of any length needs no memory here; the helper applies them to
+ * its copy and saves only when the end arrives. A client that vanishes
+ * or idles mid-body ends the session and nothing is saved (D4, D5).
+ */
+static char body[FE_LINE_MAX + 1];
+
+void
+fe_relay_body(struct fe_session *s)
+{
+	size_t len;
+
+	for (;;) {
+		if (fe_flush(&s->io) < 0)
+			fe_end(s, 1);
+		switch (fe_read_line(&s->io, body, &len)) {
+		case FE_RD_EOF:
+		case FE_RD_TIMEOUT:
+			fe_err(s, VPM_READ_TIMEOUT, 106);
+			fe_end(s, 0);
+		case FE_RD_TOOLONG:
+			continue;	/* discarded whole, never a terminator */
+		case FE_RD_LINE:
+			break;
+		}
+		if (len > 0 && body[0] == '.')
+			break;
+		while (len > 0 && (body[len - 1] == '\n' ||
+		    body[len - 1] == '\r'))
+			len--;
+		if (memchr(body, '\0', len) != NULL)
+			continue;
+		pr_put_body_line(&s->buf, body, len);
+		if (pr_send(s->hfd, &s->buf) < 0)
+			fe_end(s, 1);
+	}
+	explicit_bzero(body, sizeof(body));
+	pr_init(&s->buf, PR_BODY_END);
+	if (pr_send(s->hfd, &s->buf) < 0)
+		fe_end(s, 1);
+	fe_reply(s);
+}

@@ -29,4 +29,8 @@ enum fe_reply	fe_reply(struct fe_session *);
 enum fe_reply	fe_forward(struct fe_session *, struct fe_args *, enum vp_cmd,
 		    size_t nargs, int rest);
 
+/* After the helper's "+OK " of mod_user or set_limits: relays body lines
+ * up to the first line starting with '.', then prints the final reply. */
+void		fe_relay_body(struct fe_session *);
+
 #endif

@@ -56,5 +56,15 @@ fe_handler fe_cmd_user_info, fe_cmd_list_domains, fe_cmd_find_domain,
     fe_cmd_domain_count, fe_cmd_add_alias_domain, fe_cmd_add_domain,
     fe_cmd_del_domain, fe_cmd_dom_info, fe_cmd_add_user, fe_cmd_del_user,
     fe_cmd_user_count, fe_cmd_list_users, fe_cmd_mod_user;
+fe_handler fe_cmd_get_limits, fe_cmd_set_limits, fe_cmd_del_limits;
+fe_handler fe_cmd_get_ip_map, fe_cmd_add_ip_map, fe_cmd_del_ip_map,
+    fe_cmd_show_ip_map, fe_cmd_get_lastauth, fe_cmd_get_user_size,
+    fe_cmd_get_domain_size;
+fe_handler fe_cmd_add_alias, fe_cmd_remove_alias, fe_cmd_delete_alias,
+    fe_cmd_list_alias, fe_cmd_list_lists, fe_cmd_add_list, fe_cmd_del_list,
+    fe_cmd_mod_list;
+fe_handler fe_cmd_mk_dir, fe_cmd_rm_dir, fe_cmd_list_dir, fe_cmd_rm_file,
+    fe_cmd_rename_file;
+fe_handler fe_cmd_write_file, fe_cmd_read_file, fe_cmd_stat_file;
 
 #endif

@@ -41,5 +41,15 @@ ph_cmd_fn ph_cmd_add_user, ph_cmd_del_user, ph_cmd_user_info,
     ph_cmd_list_users, ph_cmd_user_count;
 /* mod_user (cmd_moduser.c) */
 ph_cmd_fn ph_cmd_mod_user;
+/* cmd_limits.c */
+ph_cmd_fn ph_cmd_get_limits, ph_cmd_set_limits, ph_cmd_del_limits;
+/* cmd_info.c */
+ph_cmd_fn ph_cmd_get_ip_map, ph_cmd_add_ip_map, ph_cmd_del_ip_map, ph_cmd_show_ip_map, ph_cmd_get_lastauth, ph_cmd_get_user_size, ph_cmd_get_domain_size;
+/* cmd_alias.c */
+ph_cmd_fn ph_cmd_add_alias, ph_cmd_remove_alias, ph_cmd_delete_alias, ph_cmd_list_alias, ph_cmd_list_lists, ph_cmd_add_list, ph_cmd_del_list, ph_cmd_mod_list;
+/* cmd_fs.c */
+ph_cmd_fn ph_cmd_mk_dir, ph_cmd_rm_dir, ph_cmd_list_dir, ph_cmd_rm_file, ph_cmd_rename_file;
+/* cmd_file.c */
+ph_cmd_fn ph_cmd_write_file, ph_cmd_read_file, ph_cmd_stat_file;
 
 #endif

@@ -1,0 +1,54 @@
+/*
+ * fspath.h - the path argument of the file-system commands (PROTOCOL.md
+ * 5), resolved inside the privhelper to directory fds beneath the
+ * caller's root, never following a symbolic link, so the operation then
+ * works on the fds it obtained (no check-then-use by name).
+ *
+ * Order (closing 5.4 items 1-9): the string rules of 5.2 steps 1-5, then
+ * authorisation of the named domain/user BEFORE any lookup that could tell
+ * whether it exists (A8), then the walk from the root's fd component by
+ * component. Over-long paths are refused, never cut.
+ *
+ * Callers: cmd_fs.c, cmd_file.c.
+ */
+#ifndef VP_FSPATH_H
+#define VP_FSPATH_H
+
+#include <limits.h>
+#include <sys/types.h>
+
+#include "ctx.h"
+#include "errors.h"
+
+struct fsp_target {
+	int	root_fd;	/* O_PATH|O_DIRECTORY: the caller's scope root */
+	int	parent_fd;	/* O_PATH|O_DIRECTORY: directory holding name;
+				   -1 when the target is the root itself */
+	char	name[NAME_MAX + 1];	/* final component; "" for the root */
+	int	is_root;	/* target is exactly a scope root (5.4 item 9) */
+	int	is_protected;	/* daemon-owned file (5.4 item 8); set for every
+				   caller, the command decides (SA may) */
+	uid_t	uid;		/* owner for what is created: the domain's */
+	gid_t	gid;
+	char	shown[PATH_MAX];	/* the path relative to vpopmail-dir,
+					   for audit records */
+};
+
+/*
+ * Resolves arg for the authenticated caller. Returns 0 with t filled (the
+ * caller must fsp_close it), or 1 with st set to the error line to send
+ * (5.2 codes 20.1501 ... 26.1512). Protected files and scope roots are
+ * only flagged: each command refuses them (fsp_unauthorized) as 5.4 items
+ * 8 and 9 say for its operation. -1: internal error, errno set.
+ * Intermediate components must be directories reached without links; the
+ * final component is not opened (it may not exist yet: mk_dir,
+ * write_file, rename_file's destination).
+ */
+int	fsp_resolve(const struct ph_ctx *, const char *arg, struct fsp_target *t,
+	    struct vp_status *st);
+void	fsp_close(struct fsp_target *);
+/* The "Unauthorized Directory." error for the caller's level
+ * (26.1510 SA, 26.1511 QA, 26.1512 USER). */
+void	fsp_unauthorized(const struct ph_ctx *, struct vp_status *st);
+
+#endif
