@@ -49,6 +49,11 @@ struct ph_ctx {
 	struct ph_identity id;
 	int		fd;		/* the socketpair, for replies */
 	const struct ph_body *body;	/* non-NULL: reading a body */
+	/* Set with body by a command that must undo what its body did so
+	 * far (write_file's temporary): answer 1 when the frontend refused
+	 * the body (PR_BODY_ABORT: send one status), 0 when the session is
+	 * ending (no reply). helper.c clears it with body. */
+	int		(*body_abort)(struct ph_ctx *, int answer);
 };
 
 #endif

@@ -33,6 +33,8 @@ helper_permitted(const struct ph_ctx *ctx, unsigned type)
 	case PR_BODY_LINE:
 	case PR_BODY_END:
 		return ctx->body != NULL;
+	case PR_BODY_ABORT:
+		return ctx->body != NULL && ctx->body_abort != NULL;
 	default:
 		return 0;
 	}
@@ -52,6 +54,20 @@ helper_cmd_permitted(const struct ph_ctx *ctx, unsigned c, unsigned nargs)
 	return ctx->id.level >= vc->gate && nargs <= ph_cmd_table[c].maxargs;
 }
 
+/* The frontend went away inside a body (EOF, timeout, crash) or broke
+ * the protocol: nothing of it is applied, and what it left (a temporary
+ * file) is removed. */
+static void
+body_gone(struct ph_ctx *ctx)
+{
+	int (*undo)(struct ph_ctx *, int) = ctx->body ? ctx->body_abort : NULL;
+
+	ctx->body = NULL;
+	ctx->body_abort = NULL;
+	if (undo != NULL)
+		undo(ctx, 0);
+}
+
 static int
 violation(struct ph_ctx *ctx, const char *what)
 {
@@ -61,6 +77,7 @@ violation(struct ph_ctx *ctx, const char *what)
 	snprintf(detail, sizeof(detail), "%s (type %u%s%s, %zu bytes)", what,
 	    (unsigned)pr_type(&in), name ? " " : "", name ? name : "", in.len);
 	audit(ctx, "protocol", "", "violation", detail);
+	body_gone(ctx);
 	if (ctx->frontend_pid > 0)
 		kill(ctx->frontend_pid, SIGKILL);
 	return 2;
@@ -121,7 +138,7 @@ do_cmd(struct ph_ctx *ctx)
 	r = ph_cmd_table[cmd.cmd].fn(ctx, &cmd);
 	explicit_bzero(&cmd, sizeof(cmd));
 	if (r == PH_CMD_BAD) {
-		ctx->body = NULL;
+		body_gone(ctx);
 		return violation(ctx, "malformed command arguments");
 	}
 	if (r == PH_CMD_BODY && ctx->body == NULL)
@@ -133,13 +150,15 @@ static int
 do_body(struct ph_ctx *ctx, unsigned type)
 {
 	const struct ph_body *b = ctx->body;
+	int (*undo)(struct ph_ctx *, int) = ctx->body_abort;
 	int r;
 
-	if (type == PR_BODY_END) {
+	if (type == PR_BODY_END || type == PR_BODY_ABORT) {
 		if (pr_end(&in) < 0)
 			return violation(ctx, "malformed request");
 		ctx->body = NULL;
-		r = b->end(ctx);
+		ctx->body_abort = NULL;
+		r = type == PR_BODY_END ? b->end(ctx) : undo(ctx, 1);
 	} else {
 		if (pr_get_body_line(&in, body_line, sizeof(body_line)) < 0)
 			return violation(ctx, "malformed body line");
@@ -160,8 +179,10 @@ helper_run(struct ph_ctx *ctx, int fd)
 	ctx->fd = fd;
 	for (;;) {
 		r = pr_recv(fd, &in);
-		if (r == 0)
+		if (r == 0) {
+			body_gone(ctx);
 			return 0;
+		}
 		if (r < 0)
 			return violation(ctx, "unreadable frame");
 		type = pr_type(&in);
@@ -184,6 +205,7 @@ helper_run(struct ph_ctx *ctx, int fd)
 			break;
 		case PR_BODY_LINE:
 		case PR_BODY_END:
+		case PR_BODY_ABORT:
 			if ((r = do_body(ctx, type)) >= 0)
 				return r;
 			break;

@@ -202,3 +202,22 @@ pr_get_line(struct pr_buf *b, struct pr_line *l)
 		return -1;
 	return pr_end(b);
 }
+
+void
+pr_put_data(struct pr_buf *b, const char *data, size_t n)
+{
+	pr_init(b, PR_R_DATA);
+	if (n == 0 || n > PR_DATA_MAX)
+		b->bad = 1;
+	else
+		pr_put_mem(b, data, n);
+}
+
+int
+pr_get_data(struct pr_buf *b, char *data, size_t *n)
+{
+	if (pr_get_str(b, data, PR_DATA_MAX + 1) < 0 || data[0] == '\0')
+		return -1;
+	*n = strlen(data);
+	return pr_end(b);
+}

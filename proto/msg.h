@@ -24,6 +24,7 @@ const char *pr_type_name(unsigned type);	/* NULL when unknown */
 #define PR_PASS_MAX	1024	/* a REST argument */
 #define PR_FIELD_MAX	512	/* one vpasswd field */
 #define PR_PATH_MAX	1024
+#define PR_DATA_MAX	4096	/* bytes of one PR_R_DATA chunk */
 
 enum pr_login_mode { PR_MODE_FULL = 0, PR_MODE_COMPACT = 1, PR_MODE_SILENT = 2 };
 
@@ -90,5 +91,9 @@ void	pr_put_user_reply(struct pr_buf *, const struct pr_user *);
 int	pr_get_user_reply(struct pr_buf *, struct pr_user *);
 void	pr_put_line(struct pr_buf *, const struct pr_line *);
 int	pr_get_line(struct pr_buf *, struct pr_line *);
+/* A raw data chunk (read_file): 1..PR_DATA_MAX bytes, never a NUL.
+ * pr_get_data needs PR_DATA_MAX + 1 bytes at data and sets *n. */
+void	pr_put_data(struct pr_buf *, const char *data, size_t n);
+int	pr_get_data(struct pr_buf *, char *data, size_t *n);
 
 #endif
