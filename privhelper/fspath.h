@@ -25,7 +25,11 @@ struct fsp_target {
 	int	parent_fd;	/* O_PATH|O_DIRECTORY: directory holding name;
 				   -1 when the target is the root itself */
 	char	name[NAME_MAX + 1];	/* final component; "" for the root */
-	int	is_root;	/* target is exactly a scope root (5.4 item 9) */
+	int	is_root;	/* target is a scope root (5.4 item 9): parent_fd
+				   -1 for the caller's own root; for an SA
+				   also a domain directory or a hash directory
+				   of domains (parent_fd set), which only
+				   del_domain may remove */
 	int	is_protected;	/* daemon-owned file (5.4 item 8); set for every
 				   caller, the command decides (SA may) */
 	uid_t	uid;		/* owner for what is created: the domain's */
@@ -39,10 +43,16 @@ struct fsp_target {
  * caller must fsp_close it), or 1 with st set to the error line to send
  * (5.2 codes 20.1501 ... 26.1512). Protected files and scope roots are
  * only flagged: each command refuses them (fsp_unauthorized) as 5.4 items
- * 8 and 9 say for its operation. -1: internal error, errno set.
+ * 8 and 9 say for its operation. -1 with errno: the walk failed (ENOENT,
+ * ENOTDIR, ELOOP for a link in the way, ...) or an internal error; the
+ * command answers its own "-ERR 0.<minor> <strerror>" form.
  * Intermediate components must be directories reached without links; the
  * final component is not opened (it may not exist yet: mk_dir,
- * write_file, rename_file's destination).
+ * write_file, rename_file's destination) and may be a link, which the
+ * command must treat as an opaque entry (a trailing '/' changes nothing).
+ * Over-long (a candidate path of 1024 bytes or more, a component over
+ * NAME_MAX): "-ERR 0.1513 File name too long". Protected names: see
+ * fspath.c (5.4 item 8 and STORAGE.md 2.2, matched by name anywhere).
  */
 int	fsp_resolve(const struct ph_ctx *, const char *arg, struct fsp_target *t,
 	    struct vp_status *st);
