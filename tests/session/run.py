@@ -43,7 +43,9 @@ ignored):
   @nofile PATH           nothing exists at PATH (not even a symlink)
   @file-unchanged        T/home and T/var are the same at the end as before
                          the first connection (path, type, mode, uid, gid,
-                         size and sha256 of files, symlink targets)
+                         size and sha256 of files, symlink targets); the
+                         content of a file named lastauth is not compared:
+                         every successful login rewrites it (STORAGE 6.12)
 
 Escapes in C:/S: payloads: \\r \\n \\t \\\\ \\0 \\xHH. Placeholders
 @VPOPMAILDIR@ (T/home/vpopmail), @QMAILDIR@ (T/var/qmail) and @ROOT@ (T)
@@ -294,7 +296,9 @@ def manifest(root):
                 st = os.lstat(path)
                 desc = ('mode=%o uid=%d gid=%d'
                         % (st.st_mode, st.st_uid, st.st_gid))
-                if stat.S_ISREG(st.st_mode):
+                if stat.S_ISREG(st.st_mode) and name == 'lastauth':
+                    pass    # every login rewrites it (content not compared)
+                elif stat.S_ISREG(st.st_mode):
                     h = hashlib.sha256()
                     with open(path, 'rb') as f:
                         for chunk in iter(lambda: f.read(65536), b''):
