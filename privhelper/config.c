@@ -17,7 +17,6 @@
 
 #include "config.h"
 #include "listen.h"
-#include "plaintext.h"
 
 void
 config_defaults(struct vp_config *c)
@@ -29,17 +28,9 @@ config_defaults(struct vp_config *c)
 	snprintf(c->empty_dir, sizeof(c->empty_dir), "/var/empty");
 	snprintf(c->audit_log, sizeof(c->audit_log), "syslog");
 	c->timeout = 60;
-	c->max_connections = 100;
-	c->max_per_source = 10;
-	c->login_plaintext = POL_PLAINTEXT_ALLOW;
 	c->clear_passwords = 0;
 	c->qmail_send_hup = 1;
-	snprintf(c->state_dir, sizeof(c->state_dir), "/var/lib/vpopmaild");
-	c->throttle = 1;
-	c->throttle_max_delay = 30;
-	c->throttle_base_ms = 1000;
 	c->lastauth_update = 1;
-	pol_delivery_defaults(&c->delivery);
 }
 
 static int
@@ -115,81 +106,10 @@ add_listen(struct vp_config *c, const char *v, char *err, size_t errlen)
 	    "listen", err, errlen);
 }
 
-static int
-set_count(int *dst, const char *v, const char *key, int max, char *err,
-    size_t errlen)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < 1 || n > max) {
-		snprintf(err, errlen, "%s: expected a number 1..%d", key, max);
-		return -1;
-	}
-	*dst = (int)n;
-	return 0;
-}
-
-static int
-set_plaintext(int *dst, const char *v, char *err, size_t errlen)
-{
-	if (strcmp(v, "allow") == 0)
-		*dst = POL_PLAINTEXT_ALLOW;
-	else if (strcmp(v, "loopback-only") == 0)
-		*dst = POL_PLAINTEXT_LOOPBACK_ONLY;
-	else {
-		snprintf(err, errlen, "login-plaintext: expected allow or "
-		    "loopback-only");
-		return -1;
-	}
-	return 0;
-}
-
-/* throttle-max-delay (seconds) and throttle-base-delay (ms) */
-static int
-set_throttle_num(int *dst, const char *v, const char *key, long max,
-    char *err, size_t errlen)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < 1 || n > max) {
-		snprintf(err, errlen, "%s: expected a number 1..%ld", key, max);
-		return -1;
-	}
-	*dst = (int)n;
-	return 0;
-}
-
-static int
-set_throttle(struct vp_config *c, const char *key, const char *v, char *err,
-    size_t errlen)
-{
-	if (strcmp(key, "throttle") == 0)
-		return set_bool(&c->throttle, v, key, err, errlen);
-	if (strcmp(key, "throttle-max-delay") == 0)
-		return set_throttle_num(&c->throttle_max_delay, v, key, 300,
-		    err, errlen);
-	if (strcmp(key, "throttle-base-delay") == 0)
-		return set_throttle_num(&c->throttle_base_ms, v, key, 60000,
-		    err, errlen);
-	/* state-dir */
-	return set_path(c->state_dir, sizeof(c->state_dir), v, key, err,
-	    errlen);
-}
-
 int
 config_set(struct vp_config *c, const char *key, const char *v, char *err,
     size_t errlen)
 {
-	if (strcmp(key, "state-dir") == 0 || strcmp(key, "throttle") == 0 ||
-	    strcmp(key, "throttle-max-delay") == 0 ||
-	    strcmp(key, "throttle-base-delay") == 0)
-		return set_throttle(c, key, v, err, errlen);
 	if (strcmp(key, "vpopmail-dir") == 0)
 		return set_path(c->vpopmail_dir, sizeof(c->vpopmail_dir), v,
 		    key, err, errlen);
@@ -217,17 +137,6 @@ config_set(struct vp_config *c, const char *key, const char *v, char *err,
 		return set_bool(&c->qmail_send_hup, v, key, err, errlen);
 	if (strcmp(key, "lastauth-update") == 0)
 		return set_bool(&c->lastauth_update, v, key, err, errlen);
-	if (strcmp(key, "max-connections") == 0)
-		return set_count(&c->max_connections, v, key,
-		    CONFIG_MAX_CONNECTIONS, err, errlen);
-	if (strcmp(key, "max-per-source") == 0)
-		return set_count(&c->max_per_source, v, key,
-		    CONFIG_MAX_CONNECTIONS, err, errlen);
-	if (strcmp(key, "login-plaintext") == 0)
-		return set_plaintext(&c->login_plaintext, v, err, errlen);
-	if (strcmp(key, "program-delivery") == 0 ||
-	    strcmp(key, "program-allow") == 0)
-		return pol_delivery_config(&c->delivery, key, v, err, errlen);
 	if (strcmp(key, "listen") == 0)
 		return add_listen(c, v, err, errlen);
 	snprintf(err, errlen, "unknown setting '%.64s'", key);

@@ -9,12 +9,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "delivery.h"
-
 #define CONFIG_DEFAULT_FILE	"/etc/vpopmaild.conf"
 #define CONFIG_MAX_LISTEN	8
 #define CONFIG_VALUE_MAX	1024
-#define CONFIG_MAX_CONNECTIONS	4096	/* upper bound of max-connections */
 
 struct vp_config {
 	char	vpopmail_dir[PATH_MAX];
@@ -25,17 +22,9 @@ struct vp_config {
 	int	timeout;		/* idle seconds */
 	int	clear_passwords;	/* store clear text in vpasswd */
 	int	qmail_send_hup;		/* SIGHUP qmail-send after domain changes */
-	char	state_dir[PATH_MAX];	/* throttle state (throttle.h) */
-	int	throttle;		/* count failures across connections */
-	int	throttle_max_delay;	/* seconds, the cap of the delay */
-	int	throttle_base_ms;	/* the first delay, doubled after */
 	int	lastauth_update;	/* write <home>/lastauth on login */
-	struct pol_delivery delivery;	/* program-delivery, program-allow */
 	char	listen[CONFIG_MAX_LISTEN][128];
 	int	nlisten;
-	int	max_connections;	/* listener: sessions at once */
-	int	max_per_source;		/* listener: per address (IPv6: /64) */
-	int	login_plaintext;	/* enum pol_plaintext (plaintext.h) */
 	/* resolved by config_check */
 	uid_t	fe_uid;
 	gid_t	fe_gid;

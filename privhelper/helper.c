@@ -16,9 +16,6 @@
 #include "helper.h"
 #include "lastauth.h"
 #include "msg.h"
-#include "plaintext.h"
-#include "reply.h"
-#include "throttle.h"
 
 static struct pr_buf in, out;
 static struct pr_cmd cmd;
@@ -97,20 +94,6 @@ reply_status(int fd, unsigned major, unsigned minor)
 	return pr_send(fd, &out);
 }
 
-/* login-plaintext = loopback-only: no password is looked at. Counts as a
- * failed attempt so a client cannot retry without end. Until TLS exists
- * every connection is plaintext (is_protected 0). */
-static int
-plaintext_refused(struct ph_ctx *ctx, const char *op, const char *target)
-{
-	if (pol_login_plaintext_ok(ctx->cfg->login_plaintext, ctx->peer, 0))
-		return 0;
-	ctx->failures++;
-	audit(ctx, op, target, "refused", "plaintext login from a "
-	    "non-loopback peer (login-plaintext = loopback-only)");
-	return 1;
-}
-
 static int
 do_login(struct ph_ctx *ctx, int fd)
 {
@@ -126,12 +109,8 @@ do_login(struct ph_ctx *ctx, int fd)
 	}
 	snprintf(target, sizeof(target), "%.200s", req.address);
 	why[0] = '\0';
-	if (plaintext_refused(ctx, ops[req.mode], target))
-		r = ph_err_text(ctx, 9003, "Plaintext login refused from a "
-		    "non-loopback address");
-	else if (auth_login(ctx, &req, &reply, why, sizeof(why)) == 0) {
+	if (auth_login(ctx, &req, &reply, why, sizeof(why)) == 0) {
 		audit(ctx, ops[req.mode], target, "ok", "");
-		(void)throttle_login(ctx, req.address, 1);
 		/* like vchkpw; a failure is audited, never fails the login */
 		(void)lastauth_login(ctx, ops[req.mode]);
 		pr_put_login_reply(&out, &reply);
@@ -139,7 +118,6 @@ do_login(struct ph_ctx *ctx, int fd)
 	} else {
 		ctx->failures++;
 		audit(ctx, ops[req.mode], target, "fail", why);
-		(void)throttle_login(ctx, req.address, 0);
 		if (ctx->failures >= PH_MAX_FAILURES)
 			audit(ctx, "login-limit", target, "closed",
 			    "too many failed logins on this connection");
