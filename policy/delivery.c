@@ -4,6 +4,7 @@
  * nothing is copied but the unquoted words of a program line.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "delivery.h"
@@ -327,4 +328,62 @@ pol_delivery_mode_parse(const char *s, enum pol_delivery_mode *out)
 	else
 		return -1;
 	return 0;
+}
+
+/* "program-allow": every blank-separated word added to a fresh list. */
+static int
+allow_config(struct pol_delivery *pd, const char *v, char *err,
+    size_t errlen)
+{
+	static struct pol_delivery tmp;
+	char w[256];
+	size_t n;
+
+	tmp = *pd;
+	pol_delivery_allow_clear(&tmp);
+	if (strcmp(v, "none") == 0) {
+		*pd = tmp;
+		return 0;
+	}
+	for (;;) {
+		v += strspn(v, " \t");
+		if (*v == '\0')
+			break;
+		n = strcspn(v, " \t");
+		if (n >= sizeof(w))
+			n = sizeof(w) - 1;	/* refused below: too long */
+		memcpy(w, v, n);
+		w[n] = '\0';
+		if (strcspn(v, " \t") != n ||
+		    pol_delivery_allow_add(&tmp, w) < 0) {
+			snprintf(err, errlen, "program-allow: '%.64s' is not "
+			    "an absolute program path, or more than %d", w,
+			    PD_ALLOW_MAX);
+			return -1;
+		}
+		v += n;
+	}
+	if (tmp.nallow == 0) {
+		snprintf(err, errlen, "program-allow: no path (use none)");
+		return -1;
+	}
+	*pd = tmp;
+	return 0;
+}
+
+int
+pol_delivery_config(struct pol_delivery *pd, const char *key,
+    const char *value, char *err, size_t errlen)
+{
+	if (strcmp(key, "program-delivery") == 0) {
+		if (pol_delivery_mode_parse(value, &pd->mode) == 0)
+			return 0;
+		snprintf(err, errlen, "program-delivery: expected sa-only, "
+		    "allowlist or any");
+		return -1;
+	}
+	if (strcmp(key, "program-allow") == 0)
+		return allow_config(pd, value, err, errlen);
+	snprintf(err, errlen, "unknown setting '%.64s'", key);
+	return -1;
 }

@@ -58,4 +58,11 @@ void	pol_delivery_allow_clear(struct pol_delivery *);
  * or the list is full. */
 int	pol_delivery_allow_add(struct pol_delivery *, const char *path);
 
+/* The two config keys (vpopmaild.conf(5)): "program-delivery" = mode;
+ * "program-allow" = blank-separated absolute paths, or "none", which
+ * replace the whole list (the last such line wins). 0, or -1 with a
+ * one-line reason in err and pd unchanged. */
+int	pol_delivery_config(struct pol_delivery *, const char *key,
+	    const char *value, char *err, size_t errlen);
+
 #endif

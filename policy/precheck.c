@@ -28,6 +28,12 @@ static const struct precheck rows[] = {
 	/* a missing domain is "Email Address Required" (S11) */
 	{ CMD_list_users,	VPM_EMAIL_REQUIRED, 2702, 0 },
 	{ CMD_mod_user,		VPM_EMAIL_REQUIRED, 501, 502 },
+	/* an alias address that does not parse: 15 "Invalid Alias Name" */
+	{ CMD_add_alias,	VPM_ALIAS_REQUIRED, 902, 903 },
+	{ CMD_remove_alias,	VPM_ALIAS_REQUIRED, 1002, 1003 },
+	{ CMD_delete_alias,	VPM_ALIAS_REQUIRED, 1102, 1103 },
+	{ CMD_list_alias,	VPM_DOMAIN_REQUIRED, 2802, 2803 },
+	{ CMD_list_lists,	VPM_EMAIL_REQUIRED, 2902, 0 },
 };
 
 int
@@ -46,8 +52,9 @@ pol_precheck(enum vp_cmd cmd, const char *arg0, struct vp_status *st)
 		}
 		if (rows[i].invalid_minor != 0 && pol_parse_address(arg0,
 		    user, sizeof(user), domain, sizeof(domain)) < 0) {
-			vp_status_set(st, VPM_INVALID_EMAIL,
-			    rows[i].invalid_minor);
+			vp_status_set(st, rows[i].missing_major ==
+			    VPM_ALIAS_REQUIRED ? VPM_INVALID_ALIAS :
+			    VPM_INVALID_EMAIL, rows[i].invalid_minor);
 			return 1;
 		}
 		return 0;

@@ -31,6 +31,7 @@ config_defaults(struct vp_config *c)
 	c->clear_passwords = 0;
 	c->qmail_send_hup = 1;
 	c->lastauth_update = 1;
+	pol_delivery_defaults(&c->delivery);
 }
 
 static int
@@ -137,6 +138,9 @@ config_set(struct vp_config *c, const char *key, const char *v, char *err,
 		return set_bool(&c->qmail_send_hup, v, key, err, errlen);
 	if (strcmp(key, "lastauth-update") == 0)
 		return set_bool(&c->lastauth_update, v, key, err, errlen);
+	if (strcmp(key, "program-delivery") == 0 ||
+	    strcmp(key, "program-allow") == 0)
+		return pol_delivery_config(&c->delivery, key, v, err, errlen);
 	if (strcmp(key, "listen") == 0)
 		return add_listen(c, v, err, errlen);
 	snprintf(err, errlen, "unknown setting '%.64s'", key);

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "delivery.h"
+
 #define CONFIG_DEFAULT_FILE	"/etc/vpopmaild.conf"
 #define CONFIG_MAX_LISTEN	8
 #define CONFIG_VALUE_MAX	1024
@@ -23,6 +25,7 @@ struct vp_config {
 	int	clear_passwords;	/* store clear text in vpasswd */
 	int	qmail_send_hup;		/* SIGHUP qmail-send after domain changes */
 	int	lastauth_update;	/* write <home>/lastauth on login */
+	struct pol_delivery delivery;	/* program-delivery, program-allow */
 	char	listen[CONFIG_MAX_LISTEN][128];
 	int	nlisten;
 	/* resolved by config_check */
