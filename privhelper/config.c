@@ -32,6 +32,7 @@ config_defaults(struct vp_config *c)
 	c->qmail_send_hup = 1;
 	c->lastauth_update = 1;
 	pol_delivery_defaults(&c->delivery);
+	c->write_file_max = CONFIG_WRITE_FILE_MAX;
 }
 
 static int
@@ -107,6 +108,26 @@ add_listen(struct vp_config *c, const char *v, char *err, size_t errlen)
 	    "listen", err, errlen);
 }
 
+/* write-file-max: a plain number of bytes, 1..CONFIG_WRITE_FILE_LIMIT */
+static int
+set_bytes(unsigned long long *dst, const char *v, const char *key, char *err,
+    size_t errlen)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || n < 1 ||
+	    n > CONFIG_WRITE_FILE_LIMIT) {
+		snprintf(err, errlen, "%s: expected bytes 1..%llu", key,
+		    CONFIG_WRITE_FILE_LIMIT);
+		return -1;
+	}
+	*dst = n;
+	return 0;
+}
+
 int
 config_set(struct vp_config *c, const char *key, const char *v, char *err,
     size_t errlen)
@@ -141,6 +162,8 @@ config_set(struct vp_config *c, const char *key, const char *v, char *err,
 	if (strcmp(key, "program-delivery") == 0 ||
 	    strcmp(key, "program-allow") == 0)
 		return pol_delivery_config(&c->delivery, key, v, err, errlen);
+	if (strcmp(key, "write-file-max") == 0)
+		return set_bytes(&c->write_file_max, v, key, err, errlen);
 	if (strcmp(key, "listen") == 0)
 		return add_listen(c, v, err, errlen);
 	snprintf(err, errlen, "unknown setting '%.64s'", key);

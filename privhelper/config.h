@@ -14,6 +14,8 @@
 #define CONFIG_DEFAULT_FILE	"/etc/vpopmaild.conf"
 #define CONFIG_MAX_LISTEN	8
 #define CONFIG_VALUE_MAX	1024
+#define CONFIG_WRITE_FILE_MAX	(1024ULL * 1024)	/* default */
+#define CONFIG_WRITE_FILE_LIMIT	(1024ULL * 1024 * 1024)	/* largest setting */
 
 struct vp_config {
 	char	vpopmail_dir[PATH_MAX];
@@ -26,6 +28,7 @@ struct vp_config {
 	int	qmail_send_hup;		/* SIGHUP qmail-send after domain changes */
 	int	lastauth_update;	/* write <home>/lastauth on login */
 	struct pol_delivery delivery;	/* program-delivery, program-allow */
+	unsigned long long write_file_max;	/* bytes one write_file may store */
 	char	listen[CONFIG_MAX_LISTEN][128];
 	int	nlisten;
 	/* resolved by config_check */
