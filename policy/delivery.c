@@ -221,9 +221,22 @@ is_preline_opt(const char *w)
 	return strspn(w + 1, "dfr") == strlen(w + 1);
 }
 
-/* The '|' line (p, n), '|' already skipped, in allowlist mode. The
- * program word must be written bare (no quotes: the shell would find
- * the same file, but the exact text is what we compare). */
+/* next_word for a program name: written bare, without quotes (the
+ * shell would find the same file, but the exact text is what we
+ * compare). */
+static int
+bare_word(const char **pp, const char *end, char *w, size_t *wn)
+{
+	const char *start = *pp;
+	int r = next_word(pp, end, w, wn);
+
+	if (r == 1 && (memchr(start, '\'', (size_t)(*pp - start)) != NULL ||
+	    memchr(start, '"', (size_t)(*pp - start)) != NULL))
+		return -1;
+	return r;
+}
+
+/* The '|' line (p, n), '|' already skipped, in allowlist mode. */
 static int
 program_ok(const struct pol_delivery *pd, const char *dir, const char *p,
     size_t n)
@@ -233,11 +246,11 @@ program_ok(const struct pol_delivery *pd, const char *dir, const char *p,
 	size_t wn;
 	int r;
 
-	r = next_word(&p, end, w, &wn);
+	r = bare_word(&p, end, w, &wn);
 	if (r <= 0)
 		return 0;
 	if (in_list(preline_words, NELEM(preline_words), w)) {
-		while ((r = next_word(&p, end, w, &wn)) == 1 &&
+		while ((r = bare_word(&p, end, w, &wn)) == 1 &&
 		    is_preline_opt(w))
 			;
 		if (r <= 0)
