@@ -81,6 +81,8 @@ vp_status_line(const struct vp_status *st, char *buf, size_t len)
 
 	if (st->major == 0)
 		n = snprintf(buf, len, "-ERR 0.%03u %s\r\n", st->minor, st->text);
+	else if (st->major == VPM_BARE)
+		n = snprintf(buf, len, "-ERR %u %s\r\n", st->minor, st->text);
 	else
 		n = snprintf(buf, len, "-ERR %u.%03u %s\r\n", st->major,
 		    st->minor, vp_major_text(st->major));

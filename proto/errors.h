@@ -40,7 +40,10 @@ enum vp_major {
 	VPM_SET_LIMITS		= 35,
 	VPM_NOT_IMPLEMENTED	= 36,
 	VPM_LINE_TOO_LONG	= 39,
-	VPM_MAX			= 39
+	/* "-ERR <minor> <text>" without a major: the reference's own lines
+	 * of get_domain_size and get_user_size (PROTOCOL.md 4.15, 4.23) */
+	VPM_BARE		= 40,
+	VPM_MAX			= 40
 };
 
 #define VP_STATUS_TEXT	256

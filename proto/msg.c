@@ -43,7 +43,7 @@ pr_put_status(struct pr_buf *b, const struct vp_status *st)
 	pr_init(b, PR_R_STATUS);
 	pr_put_u16(b, st->major);
 	pr_put_u16(b, st->minor);
-	pr_put_str(b, st->major == 0 ? st->text : "");
+	pr_put_str(b, st->major == 0 || st->major == VPM_BARE ? st->text : "");
 }
 
 int
