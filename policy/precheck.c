@@ -37,6 +37,8 @@ static const struct precheck rows[] = {
 	{ CMD_delete_alias,	VPM_ALIAS_REQUIRED, 1102, 1103 },
 	{ CMD_list_alias,	VPM_DOMAIN_REQUIRED, 2802, 2803 },
 	{ CMD_list_lists,	VPM_EMAIL_REQUIRED, 2902, 0 },
+	{ CMD_add_ip_map,	VPM_IP_REQUIRED, 3102, 0 },
+	{ CMD_del_ip_map,	37, 3202, 0 },	/* "IP Required" too */
 };
 
 int
