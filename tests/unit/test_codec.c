@@ -316,11 +316,26 @@ test_rejections(void)
 	CHECK(load(wb.data, wb.len) == 0 && pr_get_login_reply(&rb, &r) == 0,
 	    "login reply: level 3 accepted");
 
-	/* status major 40 */
-	vp_status_set(&st, 40, 101);
+	/* status major beyond the table */
+	vp_status_set(&st, VPM_MAX + 1, 101);
 	pr_put_status(&wb, &st);
 	CHECK(load(wb.data, wb.len) == 0 && pr_get_status(&rb, &st) < 0,
-	    "status: major 40 rejected");
+	    "status: major %d rejected", VPM_MAX + 1);
+	/* the reference's lines without a major keep their text */
+	{
+		char line[64];
+
+		st.major = VPM_BARE;
+		st.minor = 3801;
+		snprintf(st.text, sizeof(st.text), "not authorized");
+		pr_put_status(&wb, &st);
+		memset(&st, 0, sizeof(st));
+		CHECK(load(wb.data, wb.len) == 0 &&
+		    pr_get_status(&rb, &st) == 0 && st.major == VPM_BARE &&
+		    vp_status_line(&st, line, sizeof(line)) > 0 &&
+		    strcmp(line, "-ERR 3801 not authorized\r\n") == 0,
+		    "status: VPM_BARE round trip, '-ERR 3801 not authorized'");
+	}
 
 	/* once bad, every later get fails */
 	rawlen = 0;
