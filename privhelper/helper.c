@@ -146,6 +146,8 @@ do_cmd(struct ph_ctx *ctx)
 	}
 	if (r == PH_CMD_BODY && ctx->body == NULL)
 		return violation(ctx, "body expected but no reader");
+	if (r < 0)
+		body_gone(ctx);	/* the frontend is gone */
 	return r < 0 ? 1 : -1;
 }
 
@@ -170,6 +172,8 @@ do_body(struct ph_ctx *ctx, unsigned type)
 	}
 	if (r == PH_CMD_BAD)
 		return violation(ctx, "malformed body");
+	if (r < 0)
+		body_gone(ctx);	/* the frontend is gone */
 	return r < 0 ? 1 : -1;
 }
 
@@ -201,6 +205,7 @@ helper_run(struct ph_ctx *ctx, int fd)
 		case PR_QUIT:
 			if (pr_end(&in) < 0)
 				return violation(ctx, "malformed request");
+			body_gone(ctx);	/* a quit inside a body undoes it */
 			return 0;
 		case PR_CMD:
 			if ((r = do_cmd(ctx)) >= 0)
