@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "listen.h"
+#include "plaintext.h"
 
 void
 config_defaults(struct vp_config *c)
@@ -28,6 +29,9 @@ config_defaults(struct vp_config *c)
 	snprintf(c->empty_dir, sizeof(c->empty_dir), "/var/empty");
 	snprintf(c->audit_log, sizeof(c->audit_log), "syslog");
 	c->timeout = 60;
+	c->max_connections = 100;
+	c->max_per_source = 10;
+	c->login_plaintext = POL_PLAINTEXT_ALLOW;
 	c->clear_passwords = 0;
 	c->qmail_send_hup = 1;
 	c->lastauth_update = 1;
@@ -128,6 +132,38 @@ set_bytes(unsigned long long *dst, const char *v, const char *key, char *err,
 	return 0;
 }
 
+static int
+set_count(int *dst, const char *v, const char *key, int max, char *err,
+    size_t errlen)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 1 || n > max) {
+		snprintf(err, errlen, "%s: expected a number 1..%d", key, max);
+		return -1;
+	}
+	*dst = (int)n;
+	return 0;
+}
+
+static int
+set_plaintext(int *dst, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "allow") == 0)
+		*dst = POL_PLAINTEXT_ALLOW;
+	else if (strcmp(v, "loopback-only") == 0)
+		*dst = POL_PLAINTEXT_LOOPBACK_ONLY;
+	else {
+		snprintf(err, errlen, "login-plaintext: expected allow or "
+		    "loopback-only");
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_set(struct vp_config *c, const char *key, const char *v, char *err,
     size_t errlen)
@@ -164,6 +200,14 @@ config_set(struct vp_config *c, const char *key, const char *v, char *err,
 		return pol_delivery_config(&c->delivery, key, v, err, errlen);
 	if (strcmp(key, "write-file-max") == 0)
 		return set_bytes(&c->write_file_max, v, key, err, errlen);
+	if (strcmp(key, "max-connections") == 0)
+		return set_count(&c->max_connections, v, key,
+		    CONFIG_MAX_CONNECTIONS, err, errlen);
+	if (strcmp(key, "max-per-source") == 0)
+		return set_count(&c->max_per_source, v, key,
+		    CONFIG_MAX_CONNECTIONS, err, errlen);
+	if (strcmp(key, "login-plaintext") == 0)
+		return set_plaintext(&c->login_plaintext, v, err, errlen);
 	if (strcmp(key, "listen") == 0)
 		return add_listen(c, v, err, errlen);
 	snprintf(err, errlen, "unknown setting '%.64s'", key);

@@ -14,6 +14,7 @@
 #define CONFIG_DEFAULT_FILE	"/etc/vpopmaild.conf"
 #define CONFIG_MAX_LISTEN	8
 #define CONFIG_VALUE_MAX	1024
+#define CONFIG_MAX_CONNECTIONS	4096	/* upper bound of max-connections */
 #define CONFIG_WRITE_FILE_MAX	(1024ULL * 1024)	/* default */
 #define CONFIG_WRITE_FILE_LIMIT	(1024ULL * 1024 * 1024)	/* largest setting */
 
@@ -31,6 +32,9 @@ struct vp_config {
 	unsigned long long write_file_max;	/* bytes one write_file may store */
 	char	listen[CONFIG_MAX_LISTEN][128];
 	int	nlisten;
+	int	max_connections;	/* listener: sessions at once */
+	int	max_per_source;		/* listener: per address (IPv6: /64) */
+	int	login_plaintext;	/* enum pol_plaintext (plaintext.h) */
 	/* resolved by config_check */
 	uid_t	fe_uid;
 	gid_t	fe_gid;

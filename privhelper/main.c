@@ -1,7 +1,8 @@
 /*
  * main.c - vpopmaild: read the configuration, then serve one connection
  * on fds 0/1 (tcpserver, inetd, systemd Accept=yes) or run the built-in
- * listener (-l). Every configuration key is also a long flag.
+ * listener (-l). Every configuration key is also a long flag; the listener
+ * rebuilds the configuration the same way (file, then flags) on SIGHUP.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,19 @@
 #include "sandbox.h"
 #include "session.h"
 
+static int	  g_argc;
+static char	**g_argv;
+static const char *g_file = CONFIG_DEFAULT_FILE;
+static int	  g_explicit_file;
+
 static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: vpopmaild [-f file] [-l addr:port] [--key=value ...]\n"
+	    "usage: vpopmaild [-f file] [-l addr:port ...] [--key=value ...]\n"
 	    "keys: vpopmail-dir qmail-dir frontend-user empty-dir audit-log\n"
-	    "      timeout clear-passwords listen\n");
+	    "      timeout clear-passwords qmail-send-hup listen\n"
+	    "      max-connections max-per-source login-plaintext\n");
 	exit(1);
 }
 
@@ -32,42 +39,57 @@ die(const char *msg)
 	exit(1);
 }
 
-/* Flags are applied after the file so that they win. */
-static void
-apply_flags(struct vp_config *cfg, int argc, char **argv)
+/* Flags are applied after the file so that they win. 0, or -1 with the
+ * reason in err (a usage error prints the usage and exits: it cannot
+ * appear at a reload, the argv is the one that started the daemon). */
+static int
+apply_flags(struct vp_config *cfg, char *err, size_t errlen)
 {
-	char err[512], key[128];
+	char key[128];
 	const char *val, *eq;
 	int i;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-f") == 0) {
+	for (i = 1; i < g_argc; i++) {
+		if (strcmp(g_argv[i], "-f") == 0) {
 			i++;
 			continue;
 		}
-		if (strcmp(argv[i], "-l") == 0) {
-			if (i + 1 >= argc)
+		if (strcmp(g_argv[i], "-l") == 0) {
+			if (i + 1 >= g_argc)
 				usage();
-			if (config_set(cfg, "listen", argv[++i], err,
-			    sizeof(err)) < 0)
-				die(err);
+			if (config_set(cfg, "listen", g_argv[++i], err,
+			    errlen) < 0)
+				return -1;
 			continue;
 		}
-		if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0')
+		if (strncmp(g_argv[i], "--", 2) != 0 || g_argv[i][2] == '\0')
 			usage();
-		if ((eq = strchr(argv[i], '=')) != NULL) {
+		if ((eq = strchr(g_argv[i], '=')) != NULL) {
 			snprintf(key, sizeof(key), "%.*s",
-			    (int)(eq - argv[i] - 2), argv[i] + 2);
+			    (int)(eq - g_argv[i] - 2), g_argv[i] + 2);
 			val = eq + 1;
 		} else {
-			if (i + 1 >= argc)
+			if (i + 1 >= g_argc)
 				usage();
-			snprintf(key, sizeof(key), "%s", argv[i] + 2);
-			val = argv[++i];
+			snprintf(key, sizeof(key), "%s", g_argv[i] + 2);
+			val = g_argv[++i];
 		}
-		if (config_set(cfg, key, val, err, sizeof(err)) < 0)
-			die(err);
+		if (config_set(cfg, key, val, err, errlen) < 0)
+			return -1;
 	}
+	return 0;
+}
+
+/* The whole configuration from scratch: at start and on SIGHUP. */
+static int
+build_config(struct vp_config *cfg, char *err, size_t errlen)
+{
+	config_defaults(cfg);
+	if (config_load(cfg, g_file, !g_explicit_file, err, errlen) < 0 ||
+	    apply_flags(cfg, err, errlen) < 0 ||
+	    config_check(cfg, err, errlen) < 0)
+		return -1;
+	return 0;
 }
 
 /* The frontend needs only the idle timeout from the configuration. */
@@ -81,32 +103,29 @@ int
 main(int argc, char **argv)
 {
 	static struct vp_config cfg;
-	const char *file = CONFIG_DEFAULT_FILE;
 	char err[1024], peer[64];
-	int i, explicit_file = 0;
+	int i;
 
 	log_init("vpopmaild");
+	g_argc = argc;
+	g_argv = argv;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			usage();
 		if (strcmp(argv[i], "-f") == 0) {
 			if (i + 1 >= argc)
 				usage();
-			file = argv[++i];
-			explicit_file = 1;
+			g_file = argv[++i];
+			g_explicit_file = 1;
 		}
 	}
-	config_defaults(&cfg);
-	if (config_load(&cfg, file, !explicit_file, err, sizeof(err)) < 0)
-		die(err);
-	apply_flags(&cfg, argc, argv);
-	if (config_check(&cfg, err, sizeof(err)) < 0)
+	if (build_config(&cfg, err, sizeof(err)) < 0)
 		die(err);
 	/* Once per daemon: listener children inherit the built filters. */
 	if (sb_prepare(err, sizeof(err)) < 0)
 		die(err);
 	if (cfg.nlisten > 0)
-		listen_run(&cfg, frontend_body);
+		listen_run(&cfg, build_config, frontend_body);
 	session_peer(0, peer, sizeof(peer));
 	session_serve(&cfg, 0, 1, peer, frontend_body);
 }

@@ -18,6 +18,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "address.h"
@@ -172,20 +173,56 @@ drop_client(int in, int out)
 		close(null);
 }
 
-static void
+/* The frontend's wait status, or -1. */
+static int
 reap_frontend(struct ph_ctx *ctx)
 {
 	char detail[64];
 	int status;
 
 	if (waitpid(ctx->frontend_pid, &status, 0) < 0)
-		return;
+		return -1;
 	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL) {
 		snprintf(detail, sizeof(detail), "frontend killed by signal %d%s",
 		    WTERMSIG(status), WTERMSIG(status) == SIGSYS ?
 		    " (seccomp)" : "");
 		audit(ctx, "frontend", "", "killed", detail);
 	}
+	return status;
+}
+
+/*
+ * The connection log: one line per connection on stderr (the supervisor's
+ * log under tcpserver and systemd, the listener's stderr in -l mode),
+ * besides the audit records. Only the helper knows the principal at the
+ * end, so the helper writes it. result: ok (quit, EOF or timeout),
+ * violation (the helper ended a misbehaving frontend), error (the reply
+ * channel failed), frontend-killed-N (signal N, e.g. 31: seccomp).
+ */
+static void
+conn_log(const struct ph_ctx *ctx, const struct timespec *t0, int hstatus,
+    int fstatus)
+{
+	const struct ph_identity *id = &ctx->id;
+	struct timespec t1;
+	char result[32];
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (long long)(t1.tv_sec - t0->tv_sec) * 1000 +
+	    (t1.tv_nsec - t0->tv_nsec) / 1000000;
+	if (fstatus != -1 && WIFSIGNALED(fstatus) &&
+	    WTERMSIG(fstatus) != SIGKILL)
+		snprintf(result, sizeof(result), "frontend-killed-%d",
+		    WTERMSIG(fstatus));
+	else
+		snprintf(result, sizeof(result), "%s", hstatus == 0 ? "ok" :
+		    hstatus == 2 ? "violation" : "error");
+	log_info("connection conn=%s peer=%s principal=%s%s%s "
+	    "duration=%lld.%03llds result=%s failed-logins=%u", ctx->conn,
+	    ctx->peer, id->logged_in ? id->user : "-",
+	    id->logged_in ? "@" : "", id->logged_in ? id->domain : "",
+	    ms / 1000, ms % 1000, result, ctx->failures);
 }
 
 void
@@ -193,9 +230,11 @@ session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
     session_frontend_fn *body)
 {
 	static struct ph_ctx ctx;
+	struct timespec t0;
 	char err[256];
 	int sp[2], status;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&ctx, 0, sizeof(ctx));
 	vp_strlcpy(ctx.peer, peer, sizeof(ctx.peer));
 	open_trees(&ctx, cfg);
@@ -221,6 +260,6 @@ session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
 	(void)recover_run(&ctx);
 	status = helper_run(&ctx, sp[0]);
 	close(sp[0]);
-	reap_frontend(&ctx);
+	conn_log(&ctx, &t0, status, reap_frontend(&ctx));
 	exit(status);
 }

@@ -37,6 +37,10 @@ struct sb_helper_opts {
 int	sb_prepare(char *err, size_t errlen);
 int	sb_frontend(const struct sb_frontend_opts *, char *err, size_t errlen);
 int	sb_helper(const struct sb_helper_opts *, char *err, size_t errlen);
+/* The built-in listener (sandbox/listener.c): stays uid 0 but keeps only
+ * the capabilities its children need, no_new_privs, and a seccomp
+ * denylist (exec, ptrace, mount, modules, ...) that every child inherits. */
+int	sb_listener(char *err, size_t errlen);
 
 /* Landlock ABI of the running kernel (0 when unavailable). */
 int	sb_landlock_abi(void);
