@@ -56,6 +56,9 @@ next_frame(struct fe_session *s)
 static void
 print_list(struct fe_session *s)
 {
+	static char data[PR_DATA_MAX + 1];
+	size_t n;
+
 	for (;;) {
 		next_frame(s);
 		switch (pr_type(&s->buf)) {
@@ -68,6 +71,12 @@ print_list(struct fe_session *s)
 			if (pr_get_line(&s->buf, &item) < 0)
 				fe_end(s, 1);
 			print_line(s);
+			break;
+		case PR_R_DATA:	/* read_file: already CRLF and dot-stuffed */
+			if (s->cmd != CMD_read_file ||
+			    pr_get_data(&s->buf, data, &n) < 0)
+				fe_end(s, 1);
+			fe_put(&s->io, data, n);
 			break;
 		case PR_R_END:
 			if (pr_end(&s->buf) < 0)
