@@ -293,6 +293,9 @@ helper_child(int fd)
 	    (size_t)snprintf(cfg.audit_log, sizeof(cfg.audit_log),
 	    "%s/audit.log", dest) >= sizeof(cfg.audit_log))
 		_exit(101);
+	/* a login's own lastauth record is a legitimate change (tested in
+	 * test_lastauth, 124-lastauth-login.vps); here nothing may change */
+	cfg.lastauth_update = 0;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = &cfg;
 	ctx.vpop_fd = open(cfg.vpopmail_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
