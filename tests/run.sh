@@ -48,6 +48,8 @@ done
 for t in tests/tools/test_*.sh; do
 	[ -f "$t" ] && suite "$t" sh "$t" "$BUILD"
 done
+# libFuzzer targets: corpus replay + a short fuzz (skips without clang)
+suite fuzz-smoke sh tests/fuzz/smoke.sh build/fuzz
 suite session-selftest python3 tests/session/run.py --selftest
 suite session python3 tests/session/run.py "$BUILD" "$BUILD/vpopmaild"
 
