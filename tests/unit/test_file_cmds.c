@@ -21,6 +21,7 @@
 #include "config.h"
 #include "ctx.h"
 #include "flags.h"
+#include "helper.h"
 #include "msg.h"
 #include "util.h"
 #include "unit/t.h"
@@ -496,6 +497,44 @@ test_delivery(void)
 	    "+OK \r\n") == 0, "SA: any program line");
 }
 
+/* write-file-max parsing, and PR_BODY_ABORT only while a write_file
+ * body is open (mod_user's body has nothing to undo). */
+static void
+test_config_and_permits(void)
+{
+	static const struct ph_body other = { NULL, NULL };
+	static struct vp_config c;
+	char err[256];
+
+	config_defaults(&c);
+	CHECK(c.write_file_max == 1048576, "write-file-max default 1 MiB");
+	CHECK(config_set(&c, "write-file-max", "20", err, sizeof(err)) == 0 &&
+	    c.write_file_max == 20, "write-file-max = 20");
+	CHECK(config_set(&c, "write-file-max", "0", err, sizeof(err)) < 0 &&
+	    config_set(&c, "write-file-max", "-1", err, sizeof(err)) < 0 &&
+	    config_set(&c, "write-file-max", "1k", err, sizeof(err)) < 0 &&
+	    config_set(&c, "write-file-max", "1073741825", err,
+	    sizeof(err)) < 0 && c.write_file_max == 20,
+	    "write-file-max: 0, -1, 1k, over 1 GiB refused, value kept");
+
+	as_user();
+	ctx.body = NULL;
+	ctx.body_abort = NULL;
+	CHECK(!helper_permitted(&ctx, PR_BODY_ABORT),
+	    "PR_BODY_ABORT without a body: not permitted");
+	ctx.body = &other;
+	CHECK(!helper_permitted(&ctx, PR_BODY_ABORT),
+	    "PR_BODY_ABORT in a body without an undo (mod_user): not permitted");
+	ctx.body = NULL;
+	wf_begin("user1@example.com/permit");
+	CHECK(helper_permitted(&ctx, PR_BODY_ABORT) &&
+	    !helper_permitted(&ctx, PR_CMD),
+	    "in a write_file body: PR_BODY_ABORT permitted, PR_CMD not");
+	ctx.body = NULL;
+	ctx.body_abort(&ctx, 0);
+	render();
+}
+
 int
 main(void)
 {
@@ -522,6 +561,7 @@ main(void)
 	test_read();
 	test_stat();
 	test_delivery();
+	test_config_and_permits();
 	close(sv[0]);
 	close(sv[1]);
 	tc_close(&ctx);
