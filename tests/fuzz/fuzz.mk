@@ -49,5 +49,9 @@ ifneq ($(HAVE_FUZZ_CC),)
 check: fuzz-build
 endif
 
-.PHONY: fuzz fuzz-build
+# cppcheck + clang-tidy; triage in docs/static-analysis.md
+lint:
+	@sh tests/fuzz/lint.sh
+
+.PHONY: fuzz fuzz-build lint
 -include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BINS:=.d)
