@@ -11,9 +11,12 @@ commands), then the whole tree and both canaries are compared with the
 pristine manifest. A case that changed anything restores the tree.
 """
 
+import ctypes
 import os
 import re
-import threading
+import subprocess
+import sys
+import time
 
 from client import ProtocolError
 from paths import ANY_ERR, LINK, NOCUT, SLOTS, catalogue, oracle_pairs
@@ -24,6 +27,13 @@ CMD['rename_src'] = CMD['rename_dst'] = 'rename_file'
 NOT_IMPL = re.compile(r'^-ERR 0\.0+ not implemented$')
 BODY = ['attack body line', 'del_user user1x@example.com',
         'add_domain evil.example test']
+
+
+def leaks(reply):
+    """The reply shows a canary's bytes, its stat fields (mode 0604 only
+    the canaries have) or the truncation bait."""
+    text = reply.text
+    return CANARY in text or BAIT in text or 'mode: 0604' in text
 
 
 def not_implemented(reply):
@@ -121,7 +131,7 @@ def judge(w, role, slot, atk, reply, changed):
             probs.append('got      %r' % st)
         if changed:
             probs.append('tree changed: %s' % changed[:4])
-    if CANARY in reply.text or BAIT in reply.text:
+    if leaks(reply):
         probs.append('canary or bait content in the reply')
     return probs
 
@@ -194,6 +204,7 @@ def run_oracle(w, t):
                          'missing:  %s' % got[1].status])
 
 
+FLIP_SECONDS = 0.1
 SWAP = {'user': 'swapdir', 'qa': 'qswap', 'sa': 'sswap'}
 FLIP = {'user': 'flip', 'qa': 'qflip', 'sa': 'sflip'}
 
@@ -252,40 +263,46 @@ def judge_swap(reply, ch):
         probs.append('not refused: %s' % reply.status)
     if ch:
         probs.append('changed: %s' % ch[:4])
-    if CANARY in reply.text:
+    if leaks(reply):
         probs.append('canary content in the reply')
     return probs
 
 
 def run_flip(w, t, rounds=25):
-    """A thread renames a real directory and a link to the canary in turn
-    onto one name while requests use that name: the canary is never read,
-    listed or changed."""
+    """A process swaps a real directory and a link to the canary under one
+    name while requests use that name: the canary is never read, listed,
+    looked at or changed."""
     for role in ROLES:
         d = root_dir(w, role)
         flip = os.path.join(d, FLIP[role])
         base = own_prefix(w, role) + FLIP[role] + '/'
         for slot in SLOTS:
             canary0 = canary_state(w)
-            stop = threading.Event()
-            th = threading.Thread(target=flipper, args=(flip, stop))
-            th.start()
+            os.rename(flip + '.dir', flip)
+            proc = start_flipper(flip)
             name = '%s %s under a flipping dir/link' % (role, slot)
-            leaked, err, pend = [], None, False
+            leaked, err, pend, oks, i = [], None, False, 0, 0
             try:
                 s = w.session(role)
-                for i in range(rounds):
+                end = time.monotonic() + FLIP_SECONDS
+                while i < rounds or time.monotonic() < end:
+                    i += 1
                     line = line_for(w, role, slot, slot_path(slot, base))
                     reply, _ = send(s, slot, line, ['FLIPWRITE %d' % i])
                     if not_implemented(reply):
                         pend = True
                         break
-                    if CANARY in reply.text:
+                    if leaks(reply):
                         leaked.append(reply.text[:60])
+                    oks += reply.ok
             except (ProtocolError, OSError) as e:
                 err = str(e)
-            stop.set()
-            th.join()
+            stop_flipper(proc)
+            if os.path.islink(flip):
+                exchange(flip, flip + '.link')
+            os.rename(flip, flip + '.dir')
+            t.info('%s: %d of %d requests reached the real directory'
+                   % (name, oks, i))
             if pend:
                 t.pending(name, CMD[slot])
             else:
@@ -294,15 +311,42 @@ def run_flip(w, t, rounds=25):
                         ['read through the link: %s' % leaked[:2]] * bool(
                             leaked) + ['daemon: %s' % err] * bool(err) +
                         ['canary changed: %s' % ch[:4]] * bool(ch))
-            if w.changed():
+            ch = w.changed()
+            if ch and len(ch) <= 4:
+                w.repair(ch)
+            elif ch:
                 w.restore()
 
 
-def flipper(flip, stop):
-    while not stop.is_set():
-        for src in (flip + '.dir', flip + '.link'):
-            try:
-                os.rename(src, flip)
-                os.rename(flip, src)
-            except OSError:
-                pass
+# The flipper runs as its own process (a thread would share the GIL with
+# the requests): renameat2(RENAME_EXCHANGE) swaps the real directory and
+# the link to the canary under one name, which never disappears.
+FLIPPER = r"""
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+a, b = sys.argv[1].encode(), (sys.argv[1] + '.link').encode()
+libc.renameat2(-100, a, -100, b, 2)
+libc.renameat2(-100, a, -100, b, 2)
+sys.stdout.write('go\n')
+sys.stdout.flush()
+while True:
+    libc.renameat2(-100, a, -100, b, 2)
+"""
+
+
+def exchange(a, b):
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.renameat2(-100, a.encode(), -100, b.encode(), 2) != 0:
+        raise OSError(ctypes.get_errno(), 'renameat2 %s %s' % (a, b))
+
+
+def start_flipper(flip):
+    proc = subprocess.Popen([sys.executable, '-c', FLIPPER, flip],
+                            stdout=subprocess.PIPE)
+    proc.stdout.readline()      # swapping from now on
+    return proc
+
+
+def stop_flipper(proc):
+    proc.kill()
+    proc.wait()

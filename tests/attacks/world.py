@@ -111,12 +111,15 @@ class World:
         self._own(path)
 
     def _canary(self, where):
+        """Files of mode 0604, which nothing else has: a stat_file through
+        a link would show it."""
         os.mkdir(where, 0o755)
-        with open(os.path.join(where, 'secret.txt'), 'w') as f:
-            f.write(CANARY + ' secret\n')
         os.mkdir(os.path.join(where, 'sub'), 0o755)
-        with open(os.path.join(where, 'sub', 'inner.txt'), 'w') as f:
-            f.write(CANARY + ' inner\n')
+        for rel, text in (('secret.txt', ' secret\n'),
+                          ('sub/inner.txt', ' inner\n')):
+            with open(os.path.join(where, rel), 'w') as f:
+                f.write(CANARY + text)
+            os.chmod(os.path.join(where, rel), 0o604)
 
     def _plant(self):
         V, D, H, DC = self.V, self.D, self.H, self.DC
@@ -131,6 +134,7 @@ class World:
         for name in ('swapdir', 'flip.dir'):
             self._dir(os.path.join(H, name))
             self._file(os.path.join(H, name, 'secret.txt'), 'INSIDE\n')
+            self._dir(os.path.join(H, name, 'sub'))
         self._link(os.path.join(V, 'canary'), os.path.join(H, 'canlink'))
         self._link(os.path.join(V, 'canary'), os.path.join(H, 'flip.link'))
         self._link(os.path.join(self.root, 'canary'),
@@ -157,6 +161,7 @@ class World:
         for name in ('qswap', 'qflip.dir'):
             self._dir(os.path.join(DC, name))
             self._file(os.path.join(DC, name, 'secret.txt'), 'INSIDE\n')
+            self._dir(os.path.join(DC, name, 'sub'))
         self._link(os.path.join(V, 'canary'), os.path.join(DC, 'qcanlink'))
         self._link(os.path.join(V, 'canary'), os.path.join(DC, 'qflip.link'))
         self._link('../example.net', os.path.join(DC, 'qnetlink'))
@@ -166,6 +171,7 @@ class World:
         for name in ('sswap', 'sflip.dir'):
             self._dir(os.path.join(D, name))
             self._file(os.path.join(D, name, 'secret.txt'), 'INSIDE\n')
+            self._dir(os.path.join(D, name, 'sub'))
         self._link(os.path.join(V, 'canary'), os.path.join(D, 'scanlink'))
         self._link(os.path.join(V, 'canary'), os.path.join(D, 'sflip.link'))
         self._link(os.path.join(self.root, 'canary'),
