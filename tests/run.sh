@@ -52,6 +52,7 @@ done
 suite fuzz-smoke sh tests/fuzz/smoke.sh build/fuzz
 suite session-selftest python3 tests/session/run.py --selftest
 suite session python3 tests/session/run.py "$BUILD" "$BUILD/vpopmaild"
+suite attacks sh tests/attacks/run.sh "$BUILD"
 
 rm -f "$out"
 echo "$passed passed, $failed failed"
