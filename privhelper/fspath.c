@@ -24,7 +24,12 @@
 #include "util.h"
 #include "vpasswd.h"
 
-#define FSP_PATH_MAX	1024	/* candidate path, NUL included */
+#define FSP_PATH_MAX	1024	/* buffers, NUL included */
+/* The longest candidate (absolute path) served: the reference cut longer
+ * ones to 255 bytes and then used the cut path (5.4 item 4), so every
+ * path accepted here is one it handled whole, and longer ones are refused
+ * rather than cut. */
+#define FSP_CANDIDATE_MAX 255
 #define FSP_DEPTH_MAX	64	/* components of a candidate */
 #define FSP_TOOLONG	1513	/* "-ERR 0.1513 File name too long" */
 
@@ -387,6 +392,8 @@ fsp_resolve(const struct ph_ctx *ctx, const char *arg, struct fsp_target *t,
 	t->root_fd = t->parent_fd = -1;
 	if ((r = candidate(ctx, arg, path, sizeof(path), st)) != 0)
 		return r;
+	if (strlen(path) > FSP_CANDIDATE_MAX)
+		return too_long(st);
 	if ((r = caller_root(ctx, root, sizeof(root), st)) != 0)
 		return r;
 	if (split(path, &cand) < 0)

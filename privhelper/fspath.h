@@ -50,8 +50,8 @@ struct fsp_target {
  * final component is not opened (it may not exist yet: mk_dir,
  * write_file, rename_file's destination) and may be a link, which the
  * command must treat as an opaque entry (a trailing '/' changes nothing).
- * Over-long (a candidate path of 1024 bytes or more, a component over
- * NAME_MAX): "-ERR 0.1513 File name too long". Protected names: see
+ * Over-long (a candidate absolute path over 255 bytes, as the reference
+ * cut them): "-ERR 0.1513 File name too long". Protected names: see
  * fspath.c (5.4 item 8 and STORAGE.md 2.2, matched by name anywhere).
  */
 int	fsp_resolve(const struct ph_ctx *, const char *arg, struct fsp_target *t,

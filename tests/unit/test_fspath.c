@@ -293,22 +293,34 @@ test_links(void)
 static void
 test_too_long(void)
 {
-	char arg[3000];
+	char arg[3000], home[PATH_MAX + 64];
+	struct fsp_target t;
+	size_t base, k;
 
 	as(LEVEL_USER, "user1", "example.com");
 	memset(arg, 'a', sizeof(arg));
 	memcpy(arg, "user1@example.com/", 18);
 	arg[18 + NAME_MAX + 1] = '\0';
 	expect_err(arg, "-ERR 0.1513 File name too long");
-	arg[18 + NAME_MAX] = '\0';
-	expect_ok(arg, 0, 0, NULL);
-	arg[18 + NAME_MAX] = 'a';
-	arg[18 + NAME_MAX + 1] = 'a';
+	/* the candidate is <vpopmail-dir>/domains/example.com/user1/<rest>:
+	 * 255 bytes of it are served, 256 refused, never cut */
+	snprintf(home, sizeof(home), "%s/domains/example.com/user1/",
+	    cfg.vpopmail_dir);
+	base = strlen(home);
+	if (!CHECK(base < 200, "fixture home short enough (%zu)", base))
+		return;
+	k = 255 - base;
+	arg[18 + k] = '\0';
+	CHECK(line_of(arg, &t)[0] == '\0', "a 255-byte candidate resolves");
+	fsp_close(&t);
+	arg[18 + k] = 'a';
+	arg[18 + k + 1] = '\0';
+	expect_err(arg, "-ERR 0.1513 File name too long");
+	arg[18 + k + 1] = 'a';
 	arg[sizeof(arg) - 1] = '\0';
 	for (size_t i = 30; i < sizeof(arg) - 1; i += 30)
 		arg[i] = '/';
 	expect_err(arg, "-ERR 0.1513 File name too long");
-	/* never cut: a candidate over 1023 bytes is refused whole */
 	arg[1020] = '\0';
 	expect_err(arg, "-ERR 0.1513 File name too long");
 }
