@@ -63,6 +63,29 @@ is_terminator(const char *l, size_t len)
 }
 
 void
+fe_write_file_skip(struct fe_session *s)
+{
+	size_t len;
+
+	for (;;) {
+		switch (fe_read_line(&s->io, body, &len)) {
+		case FE_RD_EOF:
+		case FE_RD_TIMEOUT:
+			explicit_bzero(body, sizeof(body));
+			fe_err(s, VPM_READ_TIMEOUT, 106);
+			fe_end(s, 0);
+		case FE_RD_TOOLONG:
+			continue;
+		case FE_RD_LINE:
+			break;
+		}
+		if (is_terminator(body, len))
+			break;
+	}
+	explicit_bzero(body, sizeof(body));
+}
+
+void
 fe_cmd_write_file(struct fe_session *s, struct fe_args *a)
 {
 	int refused = 0;

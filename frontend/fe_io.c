@@ -78,6 +78,18 @@ consume(struct fe_io *io, size_t n)
 	io->ilen -= n;
 }
 
+/* The start of a line being discarded, so that the caller can tell which
+ * command it began (a write_file's body must still be skipped). */
+static void
+keep_head(const struct fe_io *io, char *line, size_t *len)
+{
+	size_t n = io->ilen < FE_LINE_MAX ? io->ilen : FE_LINE_MAX;
+
+	memcpy(line, io->ibuf, n);
+	line[n] = '\0';
+	*len = n;
+}
+
 enum fe_rd
 fe_read_line(struct fe_io *io, char *line, size_t *len)
 {
@@ -91,6 +103,8 @@ fe_read_line(struct fe_io *io, char *line, size_t *len)
 			size_t n = (size_t)(lf - io->ibuf) + 1;
 
 			if (toolong || n > FE_LINE_MAX) {
+				if (!toolong)
+					keep_head(io, line, len);
 				consume(io, n);
 				return FE_RD_TOOLONG;
 			}
@@ -103,6 +117,8 @@ fe_read_line(struct fe_io *io, char *line, size_t *len)
 		if (io->ilen >= FE_LINE_MAX) {
 			/* No LF within the limit: drop what we have and keep
 			 * discarding until the line ends. */
+			if (!toolong)
+				keep_head(io, line, len);
 			toolong = 1;
 			io->ilen = 0;
 		}

@@ -12,7 +12,8 @@
 
 enum fe_rd {
 	FE_RD_LINE,		/* a line, LF included (or CRLF) */
-	FE_RD_TOOLONG,		/* a line over FE_LINE_MAX, discarded whole */
+	FE_RD_TOOLONG,		/* a line over FE_LINE_MAX, discarded whole; line
+				   holds its first FE_LINE_MAX bytes */
 	FE_RD_EOF,
 	FE_RD_TIMEOUT
 };

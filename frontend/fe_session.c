@@ -131,6 +131,27 @@ dispatch(struct fe_session *s, char *l, size_t len)
 		handlers[c](s, &a);
 }
 
+/*
+ * A command line over the limit is refused whole. A write_file sends its
+ * body without waiting for an answer (Net_Vpopmaild pipelines it), so
+ * when the refused line began one, its body is read to its end first:
+ * no line of it may run as a command (D1).
+ */
+static void
+line_too_long(struct fe_session *s, char *l, size_t len)
+{
+	struct fe_args a;
+	char *name;
+
+	if (s->logged_in) {
+		fe_args_init(&a, l, len);
+		if ((name = fe_arg_next(&a)) != NULL &&
+		    vp_command_find(name) == CMD_write_file)
+			fe_write_file_skip(s);
+	}
+	fe_err(s, VPM_LINE_TOO_LONG, 108);
+}
+
 static void
 read_failed(struct fe_session *s)
 {
@@ -172,7 +193,7 @@ fe_session_main(int in, int out, int hfd, int timeout_s)
 			read_failed(s);
 			break;
 		case FE_RD_TOOLONG:
-			fe_err(s, VPM_LINE_TOO_LONG, 108);
+			line_too_long(s, line, len);
 			break;
 		case FE_RD_LINE:
 			dispatch(s, line, len);

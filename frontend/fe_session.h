@@ -46,6 +46,9 @@ void	fe_status(struct fe_session *, const struct vp_status *);
 void	fe_call(struct fe_session *);
 void	fe_end(struct fe_session *, int status) __attribute__((noreturn));
 
+/* Reads a write_file body to its terminator and drops it (fe_cmd_file.c). */
+void	fe_write_file_skip(struct fe_session *);
+
 /* Handlers (fe_cmd_*.c). */
 fe_handler fe_cmd_login;
 fe_handler fe_cmd_clogin;
