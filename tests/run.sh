@@ -53,6 +53,7 @@ suite fuzz-smoke sh tests/fuzz/smoke.sh build/fuzz
 suite session-selftest python3 tests/session/run.py --selftest
 suite session python3 tests/session/run.py "$BUILD" "$BUILD/vpopmaild"
 suite attacks sh tests/attacks/run.sh "$BUILD"
+suite attacks-proto sh tests/attacks/run_proto.sh "$BUILD"
 
 rm -f "$out"
 echo "$passed passed, $failed failed"
