@@ -1,9 +1,11 @@
 /*
- * fe_cmd_login.c - login, clogin, slogin and quit. The frontend only
- * forwards the address and password; the privhelper decides, counts the
- * failure and answers every kind of failure with the same line.
+ * fe_cmd_login.c - login, clogin, slogin, auth_check and quit. The
+ * frontend only forwards the address and password; the privhelper
+ * decides, counts the failure and answers every kind of failure with the
+ * same line.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "fe_format.h"
 #include "fe_session.h"
@@ -87,6 +89,60 @@ void
 fe_cmd_slogin(struct fe_session *s, struct fe_args *a)
 {
 	do_login(s, a, PR_MODE_SILENT);
+}
+
+/* auth_check SERVICE user@domain password (an extension, docs/protocol.md):
+ * one line, "+OK relay=0|1 home=<dir>" or the failed-login line. */
+void
+fe_cmd_auth_check(struct fe_session *s, struct fe_args *a)
+{
+	static const char *const names[PR_SVC_COUNT] = {
+		[PR_SVC_SMTP] = "smtp", [PR_SVC_POP3] = "pop3",
+		[PR_SVC_IMAP] = "imap", [PR_SVC_WEBMAIL] = "webmail"
+	};
+	static struct pr_login req;
+	static struct pr_auth_reply reply;
+	struct vp_status st;
+	char *svc, *addr, *pw;
+	unsigned i;
+
+	svc = fe_arg_next(a);
+	for (i = 0; svc != NULL && i < PR_SVC_COUNT; i++)
+		if (strcasecmp(svc, names[i]) == 0)
+			break;
+	if (svc == NULL || i == PR_SVC_COUNT) {
+		fe_err(s, VPM_INVALID_COMMAND, 104);
+		return;
+	}
+	if ((addr = fe_arg_next(a)) == NULL) {
+		fe_err(s, VPM_EMAIL_REQUIRED, 203);
+		return;
+	}
+	if ((pw = fe_arg_rest(a)) == NULL) {
+		fe_err(s, VPM_PASSWORD_REQUIRED, 204);
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	req.mode = (uint8_t)i;
+	memcpy(req.address, addr, strlen(addr) + 1);
+	memcpy(req.password, pw, strlen(pw) + 1);
+	pr_put_auth_check(&s->buf, &req);
+	explicit_bzero(&req, sizeof(req));
+	fe_call(s);
+	if (pr_type(&s->buf) == PR_R_AUTH &&
+	    pr_get_auth_reply(&s->buf, &reply) == 0) {
+		if (!fe_text_ok(reply.home))
+			fe_end(s, 1);
+		fe_printf(&s->io, "+OK relay=%u home=%s\r\n",
+		    (unsigned)reply.relay, reply.home);
+	} else if (pr_type(&s->buf) == PR_R_STATUS &&
+	    pr_get_status(&s->buf, &st) == 0) {
+		if (st.major == VPM_INVALID_LOGIN)
+			s->failures++;
+		fe_status(s, &st);
+	} else
+		fe_end(s, 1);
+	explicit_bzero(s->buf.data, s->buf.len);
 }
 
 void

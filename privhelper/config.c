@@ -34,6 +34,10 @@ config_defaults(struct vp_config *c)
 	c->login_plaintext = POL_PLAINTEXT_ALLOW;
 	c->clear_passwords = 0;
 	c->qmail_send_hup = 1;
+	snprintf(c->state_dir, sizeof(c->state_dir), "/var/lib/vpopmaild");
+	c->throttle = 1;
+	c->throttle_max_delay = 30;
+	c->throttle_base_ms = 1000;
 	c->lastauth_update = 1;
 	pol_delivery_defaults(&c->delivery);
 	c->write_file_max = CONFIG_WRITE_FILE_MAX;
@@ -164,10 +168,49 @@ set_plaintext(int *dst, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* throttle-max-delay (seconds) and throttle-base-delay (ms) */
+static int
+set_throttle_num(int *dst, const char *v, const char *key, long max,
+    char *err, size_t errlen)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 1 || n > max) {
+		snprintf(err, errlen, "%s: expected a number 1..%ld", key, max);
+		return -1;
+	}
+	*dst = (int)n;
+	return 0;
+}
+
+static int
+set_throttle(struct vp_config *c, const char *key, const char *v, char *err,
+    size_t errlen)
+{
+	if (strcmp(key, "throttle") == 0)
+		return set_bool(&c->throttle, v, key, err, errlen);
+	if (strcmp(key, "throttle-max-delay") == 0)
+		return set_throttle_num(&c->throttle_max_delay, v, key, 300,
+		    err, errlen);
+	if (strcmp(key, "throttle-base-delay") == 0)
+		return set_throttle_num(&c->throttle_base_ms, v, key, 60000,
+		    err, errlen);
+	/* state-dir */
+	return set_path(c->state_dir, sizeof(c->state_dir), v, key, err,
+	    errlen);
+}
+
 int
 config_set(struct vp_config *c, const char *key, const char *v, char *err,
     size_t errlen)
 {
+	if (strcmp(key, "state-dir") == 0 || strcmp(key, "throttle") == 0 ||
+	    strcmp(key, "throttle-max-delay") == 0 ||
+	    strcmp(key, "throttle-base-delay") == 0)
+		return set_throttle(c, key, v, err, errlen);
 	if (strcmp(key, "vpopmail-dir") == 0)
 		return set_path(c->vpopmail_dir, sizeof(c->vpopmail_dir), v,
 		    key, err, errlen);

@@ -27,6 +27,10 @@ struct vp_config {
 	int	timeout;		/* idle seconds */
 	int	clear_passwords;	/* store clear text in vpasswd */
 	int	qmail_send_hup;		/* SIGHUP qmail-send after domain changes */
+	char	state_dir[PATH_MAX];	/* throttle state (throttle.h) */
+	int	throttle;		/* count failures across connections */
+	int	throttle_max_delay;	/* seconds, the cap of the delay */
+	int	throttle_base_ms;	/* the first delay, doubled after */
 	int	lastauth_update;	/* write <home>/lastauth on login */
 	struct pol_delivery delivery;	/* program-delivery, program-allow */
 	unsigned long long write_file_max;	/* bytes one write_file may store */
