@@ -9,6 +9,8 @@
 static void
 row(struct fe_session *s, enum vp_cmd c)
 {
+	if (vp_commands[c].flags & CF_NOHELP)
+		return;
 	fe_printf(&s->io, "%s %s\r\n", vp_commands[c].name,
 	    vp_commands[c].usage);
 }

@@ -14,6 +14,7 @@ static fe_handler *const handlers[CMD_COUNT] = {
 	[CMD_login] = fe_cmd_login,
 	[CMD_clogin] = fe_cmd_clogin,
 	[CMD_slogin] = fe_cmd_slogin,
+	[CMD_auth_check] = fe_cmd_auth_check,
 	[CMD_help] = fe_cmd_help,
 	[CMD_user_info] = fe_cmd_user_info,
 	[CMD_list_domains] = fe_cmd_list_domains,

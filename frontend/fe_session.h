@@ -53,6 +53,7 @@ void	fe_write_file_skip(struct fe_session *);
 fe_handler fe_cmd_login;
 fe_handler fe_cmd_clogin;
 fe_handler fe_cmd_slogin;
+fe_handler fe_cmd_auth_check;
 fe_handler fe_cmd_help;
 fe_handler fe_cmd_quit;
 fe_handler fe_cmd_user_info, fe_cmd_list_domains, fe_cmd_find_domain,

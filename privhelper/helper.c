@@ -12,10 +12,12 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "authcheck.h"
 #include "cmd.h"
 #include "helper.h"
 #include "lastauth.h"
 #include "msg.h"
+#include "throttle.h"
 #include "plaintext.h"
 #include "reply.h"
 
@@ -28,6 +30,7 @@ helper_permitted(const struct ph_ctx *ctx, unsigned type)
 {
 	switch (type) {
 	case PR_LOGIN:
+	case PR_AUTH_CHECK:
 		return !ctx->id.logged_in && ctx->failures < PH_MAX_FAILURES;
 	case PR_QUIT:
 		return 1;
@@ -130,6 +133,7 @@ do_login(struct ph_ctx *ctx, int fd)
 		    "non-loopback address");
 	else if (auth_login(ctx, &req, &reply, why, sizeof(why)) == 0) {
 		audit(ctx, ops[req.mode], target, "ok", "");
+		(void)throttle_login(ctx, req.address, 1);
 		/* like vchkpw; a failure is audited, never fails the login */
 		(void)lastauth_login(ctx, ops[req.mode]);
 		pr_put_login_reply(&out, &reply);
@@ -137,10 +141,52 @@ do_login(struct ph_ctx *ctx, int fd)
 	} else {
 		ctx->failures++;
 		audit(ctx, ops[req.mode], target, "fail", why);
+		(void)throttle_login(ctx, req.address, 0);
 		if (ctx->failures >= PH_MAX_FAILURES)
 			audit(ctx, "login-limit", target, "closed",
 			    "too many failed logins on this connection");
 		/* The same answer whatever the reason (DESIGN.md). */
+		r = reply_status(fd, VPM_INVALID_LOGIN, 207);
+	}
+	explicit_bzero(&req, sizeof(req));
+	explicit_bzero(&reply, sizeof(reply));
+	return r < 0 ? 1 : -1;
+}
+
+/* auth_check: one status, no session; a failure counts like a failed
+ * login, on this connection and across connections. */
+static int
+do_auth_check(struct ph_ctx *ctx, int fd)
+{
+	static struct pr_login req;
+	static struct pr_auth_reply reply;
+	char why[128], target[PR_ADDR_MAX + 1], op[32];
+	int r, ok;
+
+	if (pr_get_auth_check(&in, &req) < 0) {
+		explicit_bzero(&req, sizeof(req));
+		return violation(ctx, "malformed request");
+	}
+	snprintf(target, sizeof(target), "%.200s", req.address);
+	snprintf(op, sizeof(op), "auth_check %s",
+	    authcheck_service_name(req.mode));
+	why[0] = '\0';
+	/* a password in clear like login's: the same refusal */
+	if (plaintext_refused(ctx, op, target)) {
+		explicit_bzero(&req, sizeof(req));
+		return ph_err_text(ctx, 9003, "Plaintext login refused from a "
+		    "non-loopback address") < 0 ? 1 : -1;
+	}
+	ok = authcheck_run(ctx, &req, &reply, why, sizeof(why)) == 0;
+	audit(ctx, op, target, ok ? "ok" : "fail", why);
+	(void)throttle_login(ctx, req.address, ok);
+	if (ok) {
+		pr_put_auth_reply(&out, &reply);
+		r = pr_send(fd, &out);
+	} else {
+		if (++ctx->failures >= PH_MAX_FAILURES)
+			audit(ctx, "login-limit", target, "closed",
+			    "too many failed logins on this connection");
 		r = reply_status(fd, VPM_INVALID_LOGIN, 207);
 	}
 	explicit_bzero(&req, sizeof(req));
@@ -219,6 +265,10 @@ helper_run(struct ph_ctx *ctx, int fd)
 		switch (type) {
 		case PR_LOGIN:
 			if ((r = do_login(ctx, fd)) >= 0)
+				return r;
+			break;
+		case PR_AUTH_CHECK:
+			if ((r = do_auth_check(ctx, fd)) >= 0)
 				return r;
 			break;
 		case PR_QUIT:

@@ -31,6 +31,7 @@
 #include "recover.h"
 #include "sandbox.h"
 #include "session.h"
+#include "throttle.h"
 #include "util.h"
 
 void
@@ -252,6 +253,8 @@ session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
 	close(sp[1]);
 	log_set_role("helper");
 	drop_client(in, out);
+	/* the frontend never holds the shared failure counters */
+	throttle_open(cfg);
 	/* /proc is out of reach once sandboxed; the pidfds are not */
 	qmailsend_prepare(cfg->qmail_send_hup, "/proc");
 	sandbox_helper(cfg);

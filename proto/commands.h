@@ -13,6 +13,8 @@ enum vp_section {
 #define CF_PRELOGIN	0x1
 #define CF_HELPONLY	0x2
 #define CF_BODY		0x4
+#define CF_NOHELP	0x8	/* an extension help does not list: the
+				 * reference help text stays byte-exact */
 
 enum vp_cmd {
 #define X(id, name, gate, sect, flags, usage) CMD_##id,

@@ -38,6 +38,42 @@ pr_get_login(struct pr_buf *b, struct pr_login *l)
 }
 
 void
+pr_put_auth_check(struct pr_buf *b, const struct pr_login *l)
+{
+	pr_init(b, PR_AUTH_CHECK);
+	pr_put_u8(b, l->mode);
+	pr_put_str(b, l->address);
+	pr_put_str(b, l->password);
+}
+
+int
+pr_get_auth_check(struct pr_buf *b, struct pr_login *l)
+{
+	if (pr_get_u8(b, &l->mode) < 0 || l->mode >= PR_SVC_COUNT ||
+	    pr_get_str(b, l->address, sizeof(l->address)) < 0 ||
+	    pr_get_str(b, l->password, sizeof(l->password)) < 0)
+		return -1;
+	return pr_end(b);
+}
+
+void
+pr_put_auth_reply(struct pr_buf *b, const struct pr_auth_reply *r)
+{
+	pr_init(b, PR_R_AUTH);
+	pr_put_u8(b, r->relay);
+	pr_put_str(b, r->home);
+}
+
+int
+pr_get_auth_reply(struct pr_buf *b, struct pr_auth_reply *r)
+{
+	if (pr_get_u8(b, &r->relay) < 0 || r->relay > 1 ||
+	    pr_get_str(b, r->home, sizeof(r->home)) < 0)
+		return -1;
+	return pr_end(b);
+}
+
+void
 pr_put_status(struct pr_buf *b, const struct vp_status *st)
 {
 	pr_init(b, PR_R_STATUS);

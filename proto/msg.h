@@ -45,6 +45,20 @@ struct pr_user {
 	uint32_t	flags;
 };
 
+/* auth_check (an extension): the service whose rules decide, carried
+ * in pr_login's mode field of a PR_AUTH_CHECK request. */
+enum pr_service {
+	PR_SVC_SMTP = 0, PR_SVC_POP3 = 1, PR_SVC_IMAP = 2, PR_SVC_WEBMAIL = 3,
+	PR_SVC_COUNT
+};
+
+/* A successful auth_check: the mailbox directory and whether an SMTP
+ * AUTH client may relay (vchkpw's no_relay). */
+struct pr_auth_reply {
+	uint8_t		relay;
+	char		home[PR_PATH_MAX];
+};
+
 struct pr_login_reply {
 	uint8_t		level;		/* 1 user, 2 domain admin, 3 system admin */
 	uint32_t	uid;
@@ -75,6 +89,10 @@ struct pr_line {
 
 void	pr_put_login(struct pr_buf *, const struct pr_login *);
 int	pr_get_login(struct pr_buf *, struct pr_login *);
+void	pr_put_auth_check(struct pr_buf *, const struct pr_login *);
+int	pr_get_auth_check(struct pr_buf *, struct pr_login *);
+void	pr_put_auth_reply(struct pr_buf *, const struct pr_auth_reply *);
+int	pr_get_auth_reply(struct pr_buf *, struct pr_auth_reply *);
 void	pr_put_status(struct pr_buf *, const struct vp_status *);
 int	pr_get_status(struct pr_buf *, struct vp_status *);
 void	pr_put_user(struct pr_buf *, const struct pr_user *);

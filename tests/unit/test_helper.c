@@ -19,6 +19,8 @@ main(void)
 	ctx.audit_fd = -1;
 	CHECK(helper_permitted(&ctx, PR_LOGIN), "fresh: PR_LOGIN permitted");
 	CHECK(helper_permitted(&ctx, PR_QUIT), "fresh: PR_QUIT permitted");
+	CHECK(helper_permitted(&ctx, PR_AUTH_CHECK),
+	    "fresh: PR_AUTH_CHECK permitted");
 	CHECK(!helper_permitted(&ctx, PR_R_STATUS),
 	    "fresh: PR_R_STATUS (a response type) refused");
 	CHECK(!helper_permitted(&ctx, PR_R_LOGIN),
@@ -28,7 +30,8 @@ main(void)
 	CHECK(!helper_permitted(&ctx, 0x10000 + PR_LOGIN),
 	    "fresh: 0x10001 (PR_LOGIN + 2^16) refused");
 	for (t = 0; t < 0x10000; t++)
-		if (t != PR_LOGIN && t != PR_QUIT && helper_permitted(&ctx, t))
+		if (t != PR_LOGIN && t != PR_QUIT && t != PR_AUTH_CHECK &&
+		    helper_permitted(&ctx, t))
 			others++;
 	CHECK(others == 0, "fresh: no other 16-bit type is permitted");
 
@@ -38,6 +41,8 @@ main(void)
 	ctx.failures = 4;
 	CHECK(!helper_permitted(&ctx, PR_LOGIN),
 	    "after 4 failures: PR_LOGIN refused");
+	CHECK(!helper_permitted(&ctx, PR_AUTH_CHECK),
+	    "after 4 failures: PR_AUTH_CHECK refused (it counts like login)");
 	CHECK(helper_permitted(&ctx, PR_QUIT),
 	    "after 4 failures: PR_QUIT permitted");
 	ctx.failures = 1000;
@@ -48,6 +53,8 @@ main(void)
 	ctx.id.logged_in = 1;
 	CHECK(!helper_permitted(&ctx, PR_LOGIN),
 	    "logged in: PR_LOGIN refused");
+	CHECK(!helper_permitted(&ctx, PR_AUTH_CHECK),
+	    "logged in: PR_AUTH_CHECK refused (pre-login only)");
 	CHECK(helper_permitted(&ctx, PR_QUIT), "logged in: PR_QUIT permitted");
 	CHECK(!helper_permitted(&ctx, PR_R_STATUS) &&
 	    !helper_permitted(&ctx, PR_R_LOGIN) &&

@@ -258,6 +258,7 @@ test_commands(void)
 		unsigned gate;
 	} gates[] = {
 		{ "login", 0 }, { "clogin", 0 }, { "slogin", 0 },
+		{ "auth_check", 0 },
 		{ "user_info", 2 }, { "list_domains", 3 },
 		{ "find_domain", 3 }, { "domain_count", 3 },
 		{ "add_alias_domain", 3 }, { "add_domain", 3 },
@@ -277,7 +278,8 @@ test_commands(void)
 		{ "help", 0 },
 	};
 	static const char *const prelogin[] = {
-		"login", "clogin", "slogin", "exit", "quit", "q", "help"
+		"login", "clogin", "slogin", "auth_check", "exit", "quit", "q",
+		"help"
 	};
 	static const char *const body[] = {
 		"set_limits", "mod_user", "write_file"
@@ -318,7 +320,7 @@ test_commands(void)
 	    "exactly one help-only row (list_users)");
 
 	CHECK(CMD_COUNT == sizeof(gates) / sizeof(gates[0]) + 1,
-	    "table has %d rows (46 commands + 1 help-only)", (int)CMD_COUNT);
+	    "table has %d rows (47 commands + 1 help-only)", (int)CMD_COUNT);
 	for (bad = 0, i = 0; i < sizeof(gates) / sizeof(gates[0]); i++) {
 		c = vp_command_find(gates[i].name);
 		if (c == CMD_COUNT || vp_commands[c].gate != gates[i].gate) {
@@ -355,7 +357,7 @@ test_commands(void)
 			nbody++;
 	}
 	CHECK(npre == CMD_COUNT, "CF_PRELOGIN exactly on login, clogin, "
-	    "slogin, exit, quit, q, help");
+	    "slogin, auth_check, exit, quit, q, help");
 	CHECK(nbody == CMD_COUNT,
 	    "CF_BODY exactly on set_limits, mod_user, write_file");
 
