@@ -74,6 +74,18 @@ vp_status_text(struct vp_status *st, unsigned minor, const char *text)
 	snprintf(st->text, sizeof(st->text), "%s", text);
 }
 
+/* A text (one the helper sent) never adds a line of its own: a CR or LF
+ * before the final CR LF becomes a blank (found by tests/fuzz/fuzz_proto). */
+static void
+one_line(char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 2 < n; i++)
+		if (buf[i] == '\r' || buf[i] == '\n')
+			buf[i] = ' ';
+}
+
 size_t
 vp_status_line(const struct vp_status *st, char *buf, size_t len)
 {
@@ -95,8 +107,9 @@ vp_status_line(const struct vp_status *st, char *buf, size_t len)
 		buf[len - 3] = '\r';
 		buf[len - 2] = '\n';
 		buf[len - 1] = '\0';
-		return len - 1;
+		n = (int)len - 1;
 	}
+	one_line(buf, (size_t)n);
 	return (size_t)n;
 }
 
