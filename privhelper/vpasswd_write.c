@@ -77,6 +77,11 @@ vpasswd_format_line(const struct vpw *pw, int clear, char *out, size_t outsz)
 
 enum rw_op { RW_INSERT, RW_REPLACE, RW_DELETE };
 
+/* The new vpasswd is written in blocks of this size, not line by line: at
+ * 10,000 users two write(2)s per line cost more than the rest of an add
+ * (tests/bench, docs/PERFORMANCE.md). */
+#define RW_OUTBUF	65536
+
 struct rewrite {
 	enum rw_op		 op;
 	const char		*name;
@@ -86,15 +91,29 @@ struct rewrite {
 	int			 placed;	/* the new line is written */
 	struct atomic_file	 txt;
 	struct cdbw		 cdb;
+	char			*out;		/* RW_OUTBUF bytes */
+	size_t			 outlen;
 };
 
-/* One line into both new files. */
+static int
+flush_out(struct rewrite *rw)
+{
+	size_t n = rw->outlen;
+
+	rw->outlen = 0;
+	return n > 0 ? atomic_write(&rw->txt, rw->out, n) : 0;
+}
+
+/* One line into both new files (the text one through rw->out). */
 static int
 emit(struct rewrite *rw, const char *line, size_t n)
 {
-	if (atomic_write(&rw->txt, line, n) < 0 ||
-	    atomic_write(&rw->txt, "\n", 1) < 0)
+	if (rw->outlen + n + 1 > RW_OUTBUF && flush_out(rw) < 0)
 		return -1;
+	/* a line is at most VPW_LINE_MAX bytes, far below RW_OUTBUF */
+	memcpy(rw->out + rw->outlen, line, n);
+	rw->out[rw->outlen + n] = '\n';
+	rw->outlen += n + 1;
 	return cdbw_add_vpasswd_line(&rw->cdb, line, n);
 }
 
@@ -175,6 +194,8 @@ finish(struct rewrite *rw)
 		errno = ENOENT;
 		return -1;
 	}
+	if (flush_out(rw) < 0)
+		return -1;
 	return cdbw_finish(&rw->cdb);
 }
 
@@ -228,9 +249,13 @@ rewrite_locked(int domfd, uid_t uid, gid_t gid, struct rewrite *rw)
 static int
 rewrite(int domfd, uid_t uid, gid_t gid, struct rewrite *rw)
 {
+	/* the helper is one thread and a rewrite never nests */
+	static char out[RW_OUTBUF];
 	struct lockfile lk;
 	int r, e;
 
+	rw->out = out;
+	rw->outlen = 0;
 	if (lockfile_acquire(domfd, ".vpasswd.lock", -1, &lk) < 0)
 		return -1;
 	/* temporaries of writers killed mid-rewrite (STORAGE.md 13.3.6) */
