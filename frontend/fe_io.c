@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fe_io.h"
+#include "fe_tls.h"
 
 void
 fe_io_init(struct fe_io *io, int in, int out, int timeout_s)
@@ -60,6 +61,8 @@ fill(struct fe_io *io, long long deadline)
 {
 	ssize_t n;
 
+	if (io->tls != NULL)
+		return fe_tls_fill(io, deadline);
 	if (!wait_in(io, deadline))
 		return -1;
 	do
@@ -134,6 +137,8 @@ fe_flush(struct fe_io *io)
 	size_t off = 0;
 	ssize_t n;
 
+	if (io->tls != NULL)
+		return fe_tls_flush(io);
 	while (!io->failed && off < io->olen) {
 		if (poll(&p, 1, io->timeout_ms) <= 0) {
 			io->failed = 1;

@@ -23,6 +23,7 @@ struct fe_io {
 	int	out;
 	int	timeout_ms;
 	int	failed;		/* a write failed: the session is over */
+	void	*tls;		/* SSL *: bytes go through fe_tls.c */
 	size_t	ilen;		/* buffered input bytes */
 	size_t	olen;
 	char	ibuf[4096];

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fe_session.h"
+#include "fe_tls.h"
 #include "log.h"
 
 static fe_handler *const handlers[CMD_COUNT] = {
@@ -85,6 +86,7 @@ void
 fe_end(struct fe_session *s, int status)
 {
 	fe_flush(&s->io);
+	fe_tls_close(&s->io);
 	explicit_bzero(line, sizeof(line));
 	_exit(status);
 }
@@ -118,7 +120,11 @@ dispatch(struct fe_session *s, char *l, size_t len)
 		return;
 	c = vp_command_find(name);
 	if (!s->logged_in) {
-		if (c == CMD_COUNT || !(vp_commands[c].flags & CF_PRELOGIN))
+		/* an extension outside the reference's table and help */
+		if (c == CMD_COUNT && strcmp(name, "starttls") == 0)
+			fe_cmd_starttls(s, &a);
+		else if (c == CMD_COUNT ||
+		    !(vp_commands[c].flags & CF_PRELOGIN))
 			fe_err(s, VPM_INVALID_COMMAND, 104);
 		else
 			handlers[c](s, &a);
@@ -184,6 +190,9 @@ fe_session_main(int in, int out, int hfd, int timeout_s)
 	memset(s, 0, sizeof(*s));
 	fe_io_init(&s->io, in, out, timeout_s);
 	s->hfd = hfd;
+	/* implicit TLS: nothing, not even the greeting, in clear */
+	if (fe_tls_implicit() && fe_tls_start(&s->io) < 0)
+		fe_end(s, 0);
 	fe_puts(&s->io, "+OK \r\n");
 	for (;;) {
 		if (fe_flush(&s->io) < 0)

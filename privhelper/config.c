@@ -251,6 +251,14 @@ config_set(struct vp_config *c, const char *key, const char *v, char *err,
 		    CONFIG_MAX_CONNECTIONS, err, errlen);
 	if (strcmp(key, "login-plaintext") == 0)
 		return set_plaintext(&c->login_plaintext, v, err, errlen);
+	if (strcmp(key, "tls-cert") == 0)
+		return set_path(c->tls_cert, sizeof(c->tls_cert), v, key, err,
+		    errlen);
+	if (strcmp(key, "tls-key") == 0)
+		return set_path(c->tls_key, sizeof(c->tls_key), v, key, err,
+		    errlen);
+	if (strcmp(key, "tls-implicit") == 0)
+		return set_bool(&c->tls_implicit, v, key, err, errlen);
 	if (strcmp(key, "listen") == 0)
 		return add_listen(c, v, err, errlen);
 	snprintf(err, errlen, "unknown setting '%.64s'", key);

@@ -39,6 +39,9 @@ struct vp_config {
 	int	max_connections;	/* listener: sessions at once */
 	int	max_per_source;		/* listener: per address (IPv6: /64) */
 	int	login_plaintext;	/* enum pol_plaintext (plaintext.h) */
+	char	tls_cert[PATH_MAX];	/* PEM chain; "": no TLS */
+	char	tls_key[PATH_MAX];	/* PEM private key */
+	int	tls_implicit;		/* fds 0/1 start with a handshake */
 	/* resolved by config_check */
 	uid_t	fe_uid;
 	gid_t	fe_gid;

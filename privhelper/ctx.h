@@ -46,6 +46,9 @@ struct ph_ctx {
 	char		default_domain[128];
 	pid_t		frontend_pid;
 	unsigned	failures;
+	/* enum tls_state (tls_server.h): implicit TLS is known from the
+	 * listener or the configuration; starttls only from the frontend */
+	int		tls;
 	struct ph_identity id;
 	int		fd;		/* the socketpair, for replies */
 	const struct ph_body *body;	/* non-NULL: reading a body */

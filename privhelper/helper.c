@@ -20,6 +20,7 @@
 #include "throttle.h"
 #include "plaintext.h"
 #include "reply.h"
+#include "tls_server.h"
 
 static struct pr_buf in, out;
 static struct pr_cmd cmd;
@@ -34,6 +35,8 @@ helper_permitted(const struct ph_ctx *ctx, unsigned type)
 		return !ctx->id.logged_in && ctx->failures < PH_MAX_FAILURES;
 	case PR_QUIT:
 		return 1;
+	case PR_TLS:
+		return !ctx->id.logged_in && ctx->tls == 0;
 	case PR_CMD:
 		return ctx->id.logged_in && ctx->body == NULL;
 	case PR_BODY_LINE:
@@ -100,12 +103,13 @@ reply_status(int fd, unsigned major, unsigned minor)
 }
 
 /* login-plaintext = loopback-only: no password is looked at. Counts as a
- * failed attempt so a client cannot retry without end. Until TLS exists
- * every connection is plaintext (is_protected 0). */
+ * failed attempt so a client cannot retry without end. A TLS connection
+ * is protected (starttls as the frontend reports it: see SECURITY.md). */
 static int
 plaintext_refused(struct ph_ctx *ctx, const char *op, const char *target)
 {
-	if (pol_login_plaintext_ok(ctx->cfg->login_plaintext, ctx->peer, 0))
+	if (pol_login_plaintext_ok(ctx->cfg->login_plaintext, ctx->peer,
+	    ctx->tls != 0))
 		return 0;
 	ctx->failures++;
 	audit(ctx, op, target, "refused", "plaintext login from a "
@@ -279,6 +283,13 @@ helper_run(struct ph_ctx *ctx, int fd)
 		case PR_CMD:
 			if ((r = do_cmd(ctx)) >= 0)
 				return r;
+			break;
+		case PR_TLS:
+			if (pr_end(&in) < 0)
+				return violation(ctx, "malformed request");
+			ctx->tls = TLS_STARTTLS;
+			if (ph_ok(ctx, 0) < 0)
+				return 1;
 			break;
 		case PR_BODY_LINE:
 		case PR_BODY_END:

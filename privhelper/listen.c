@@ -29,6 +29,7 @@
 #include "listen.h"
 #include "log.h"
 #include "sandbox.h"
+#include "tls_server.h"
 
 #define REFUSE_TOTAL	"-ERR 0.9001 Too many connections, try later\r\n"
 #define REFUSE_SOURCE	"-ERR 0.9002 Too many connections from your " \
@@ -45,11 +46,12 @@ struct slot {
 	char		peer[64];
 };
 
-/* Listener flags by name; the TLS work adds { "tls", LISTEN_F_TLS }. */
+/* Listener flags by name. */
 static const struct {
 	const char	*name;
 	unsigned	 bit;
 } flag_names[] = {
+	{ "tls", LISTEN_F_TLS },
 	{ NULL, 0 },
 };
 
@@ -284,7 +286,7 @@ over_cap(const unsigned char key[17])
 	return same >= cur.max_per_source ? REFUSE_SOURCE : NULL;
 }
 
-/* TLS will hand flags (the listener's /tls) to session_serve. */
+/* The listener's /tls reaches session_serve through tls_server.h. */
 static void
 serve_child(int cfd, unsigned flags)
 {
@@ -294,7 +296,7 @@ serve_child(int cfd, unsigned flags)
 	signals_default();
 	for (i = 0; i < nls; i++)
 		close(ls[i].fd);
-	(void)flags;
+	tls_server_set_implicit((flags & LISTEN_F_TLS) != 0);
 	session_peer(cfd, peer, sizeof(peer));
 	session_serve(&cur, cfd, cfd, peer, cur_body);
 }
@@ -374,6 +376,12 @@ reload(void)
 		memcpy(next.listen, cur.listen, sizeof(next.listen));
 		next.nlisten = cur.nlisten;
 	}
+	/* a certificate that does not load keeps the old configuration */
+	if (tls_server_load(&next, err, sizeof(err)) < 0) {
+		log_warnx("SIGHUP: configuration not reloaded, the old one "
+		    "stays in force: %s", err);
+		return;
+	}
 	cur = next;
 	log_info("SIGHUP: configuration reloaded for new connections");
 }
@@ -447,6 +455,8 @@ listen_run(const struct vp_config *cfg, listen_reload_fn *rfn,
 		pfd[i].events = POLLIN;
 	}
 	nls = cur.nlisten;
+	if (tls_server_load(&cur, err, sizeof(err)) < 0)
+		fatalx("%s", err);
 	if (sb_listener(err, sizeof(err)) < 0)
 		fatalx("listener sandbox: %s", err);
 	signals_catch();

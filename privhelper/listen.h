@@ -15,9 +15,10 @@
 #include "config.h"
 #include "session.h"
 
-/* Flags of one listener, written "ADDR:PORT/flag[,flag]". None is known
- * yet; implicit TLS will be the first ("/tls"), carried to the connection
- * by struct listen_spec.flags without changing the accept loop. */
+/* Flags of one listener, written "ADDR:PORT/flag[,flag]", carried to
+ * the connection by struct listen_spec.flags. */
+#define LISTEN_F_TLS	0x1	/* "/tls": implicit TLS (tls_server.h) */
+
 struct listen_spec {
 	struct sockaddr_storage	ss;
 	socklen_t		sl;

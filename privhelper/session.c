@@ -31,6 +31,8 @@
 #include "recover.h"
 #include "sandbox.h"
 #include "session.h"
+#include "fe_tls.h"
+#include "tls_server.h"
 #include "throttle.h"
 #include "util.h"
 
@@ -133,6 +135,8 @@ run_frontend(const struct vp_config *cfg, struct ph_ctx *ctx, int in,
 		o.max_fd = 3;
 	/* For a client on a pipe, where MSG_NOSIGNAL does not apply. */
 	signal(SIGPIPE, SIG_IGN);
+	/* built before the fork: the sandbox opens no file */
+	fe_tls_configure(tls_server_ctx(), ctx->tls == TLS_IMPLICIT);
 	if (sb_frontend(&o, err, sizeof(err)) < 0)
 		fatalx("frontend sandbox: %s", err);
 	body(in, out, hfd, cfg);
@@ -239,6 +243,9 @@ session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
 	memset(&ctx, 0, sizeof(ctx));
 	vp_strlcpy(ctx.peer, peer, sizeof(ctx.peer));
 	open_trees(&ctx, cfg);
+	if (tls_server_prepare(cfg, err, sizeof(err)) < 0)
+		fatalx("%s", err);
+	ctx.tls = tls_server_implicit(cfg) ? TLS_IMPLICIT : TLS_NONE;
 	if (sb_prepare(err, sizeof(err)) < 0)
 		fatalx("sandbox: %s", err);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
@@ -253,6 +260,7 @@ session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
 	close(sp[1]);
 	log_set_role("helper");
 	drop_client(in, out);
+	tls_server_forget();	/* the helper never needs the key */
 	/* the frontend never holds the shared failure counters */
 	throttle_open(cfg);
 	/* /proc is out of reach once sandboxed; the pidfds are not */

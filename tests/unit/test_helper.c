@@ -30,10 +30,18 @@ main(void)
 	CHECK(!helper_permitted(&ctx, 0x10000 + PR_LOGIN),
 	    "fresh: 0x10001 (PR_LOGIN + 2^16) refused");
 	for (t = 0; t < 0x10000; t++)
-		if (t != PR_LOGIN && t != PR_QUIT && t != PR_AUTH_CHECK &&
+		if (t != PR_LOGIN && t != PR_QUIT && t != PR_TLS &&
+		    t != PR_AUTH_CHECK &&
 		    helper_permitted(&ctx, t))
 			others++;
 	CHECK(others == 0, "fresh: no other 16-bit type is permitted");
+
+	CHECK(helper_permitted(&ctx, PR_TLS), "fresh: PR_TLS (starttls) "
+	    "permitted");
+	ctx.tls = 1;
+	CHECK(!helper_permitted(&ctx, PR_TLS), "TLS already on: PR_TLS "
+	    "refused (one starttls, none on implicit TLS)");
+	ctx.tls = 0;
 
 	ctx.failures = PH_MAX_FAILURES - 1;
 	CHECK(helper_permitted(&ctx, PR_LOGIN),
@@ -56,6 +64,8 @@ main(void)
 	CHECK(!helper_permitted(&ctx, PR_AUTH_CHECK),
 	    "logged in: PR_AUTH_CHECK refused (pre-login only)");
 	CHECK(helper_permitted(&ctx, PR_QUIT), "logged in: PR_QUIT permitted");
+	CHECK(!helper_permitted(&ctx, PR_TLS), "logged in: PR_TLS refused "
+	    "(starttls only before login)");
 	CHECK(!helper_permitted(&ctx, PR_R_STATUS) &&
 	    !helper_permitted(&ctx, PR_R_LOGIN) &&
 	    !helper_permitted(&ctx, 999),

@@ -30,8 +30,9 @@ main(void)
 	static const char *const bad[] = {
 		"127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536",
 		"127.0.0.1: 89", "127.0.0.1:+89", "localhost:89", "::1:89",
-		"[::1]89", "127.0.0.1:89/", "127.0.0.1:89/tls",
+		"[::1]89", "127.0.0.1:89/", "127.0.0.1:89/tl",
 		"127.0.0.1:89/bogus", "[::1]:89/x",
+		"127.0.0.1:89/TLS",
 	};
 	unsigned char a[17], b[17];
 	struct listen_spec l;
@@ -41,8 +42,13 @@ main(void)
 		CHECK(listen_parse_spec(good[i], &l) == 0 && l.flags == 0,
 		    "'%s' parses", good[i]);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK(listen_parse_spec(bad[i], &l) < 0, "'%s' is refused "
-		    "(no listener flag is known before TLS)", bad[i]);
+		CHECK(listen_parse_spec(bad[i], &l) < 0, "'%s' is refused",
+		    bad[i]);
+	CHECK(listen_parse_spec("127.0.0.1:89/tls", &l) == 0 &&
+	    l.flags == LISTEN_F_TLS, "'127.0.0.1:89/tls' is implicit TLS");
+	CHECK(listen_parse_spec("[::1]:89/tls", &l) == 0 &&
+	    l.flags == LISTEN_F_TLS && l.ss.ss_family == AF_INET6,
+	    "'[::1]:89/tls' is implicit TLS on IPv6");
 	CHECK(listen_parse_spec("[::1]:89", &l) == 0 &&
 	    l.ss.ss_family == AF_INET6 &&
 	    ntohs(((struct sockaddr_in6 *)&l.ss)->sin6_port) == 89,
