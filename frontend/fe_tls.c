@@ -19,15 +19,19 @@
 #include <openssl/err.h>
 
 #include "fe_tls.h"
+#include "fe_tls_key.h"
 
 static SSL_CTX	*g_ctx;
 static int	 g_implicit;
 
 void
-fe_tls_configure(SSL_CTX *ctx, int implicit)
+fe_tls_configure(SSL_CTX *ctx, int implicit, int hfd)
 {
+	/* without the stand-in key the real one would still be here */
+	if (ctx != NULL && fe_tls_key_proxy(ctx, hfd) < 0)
+		ctx = NULL;
 	g_ctx = ctx;
-	g_implicit = implicit && ctx != NULL;
+	g_implicit = implicit;
 }
 
 int

@@ -17,8 +17,11 @@
 #include "fe_session.h"
 
 /* The context (NULL: TLS not configured) and whether the connection
- * starts with a handshake. Called once, before the sandbox. */
-void	fe_tls_configure(SSL_CTX *, int implicit);
+ * starts with a handshake. Called once, before the sandbox: the context's
+ * private key is replaced by the stand-in of fe_tls_key.h, which asks the
+ * helper on hfd. If that fails TLS is off (an implicit-TLS connection then
+ * ends at once). */
+void	fe_tls_configure(SSL_CTX *, int implicit, int hfd);
 int	fe_tls_implicit(void);
 /* The handshake on io's descriptors, bounded by io's timeout; on success
  * io->tls is set and every later byte goes through TLS. 0 or -1. */

@@ -21,6 +21,7 @@
 #include "plaintext.h"
 #include "reply.h"
 #include "tls_server.h"
+#include "tls_sign.h"
 
 static struct pr_buf in, out;
 static struct pr_cmd cmd;
@@ -37,6 +38,8 @@ helper_permitted(const struct ph_ctx *ctx, unsigned type)
 		return 1;
 	case PR_TLS:
 		return !ctx->id.logged_in && ctx->tls == 0;
+	case PR_SIGN:
+		return tls_sign_permitted(ctx);
 	case PR_CMD:
 		return ctx->id.logged_in && ctx->body == NULL;
 	case PR_BODY_LINE:
@@ -289,6 +292,13 @@ helper_run(struct ph_ctx *ctx, int fd)
 				return violation(ctx, "malformed request");
 			ctx->tls = TLS_STARTTLS;
 			if (ph_ok(ctx, 0) < 0)
+				return 1;
+			break;
+		case PR_SIGN:
+			if ((r = tls_sign_do(ctx, &in)) < 0)
+				return violation(ctx, "malformed or refused "
+				    "signature request");
+			if (r > 0)
 				return 1;
 			break;
 		case PR_BODY_LINE:

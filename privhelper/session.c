@@ -32,7 +32,9 @@
 #include "sandbox.h"
 #include "session.h"
 #include "fe_tls.h"
+#include "tls_key.h"
 #include "tls_server.h"
+#include "tls_sign.h"
 #include "throttle.h"
 #include "util.h"
 
@@ -135,8 +137,10 @@ run_frontend(const struct vp_config *cfg, struct ph_ctx *ctx, int in,
 		o.max_fd = 3;
 	/* For a client on a pipe, where MSG_NOSIGNAL does not apply. */
 	signal(SIGPIPE, SIG_IGN);
-	/* built before the fork: the sandbox opens no file */
-	fe_tls_configure(tls_server_ctx(), ctx->tls == TLS_IMPLICIT);
+	/* built before the fork: the sandbox opens no file; the key's
+	 * text goes, the helper signs (tls_key.h) */
+	tls_key_wipe();
+	fe_tls_configure(tls_server_ctx(), ctx->tls == TLS_IMPLICIT, hfd);
 	if (sb_frontend(&o, err, sizeof(err)) < 0)
 		fatalx("frontend sandbox: %s", err);
 	body(in, out, hfd, cfg);
@@ -260,7 +264,9 @@ session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
 	close(sp[1]);
 	log_set_role("helper");
 	drop_client(in, out);
-	tls_server_forget();	/* the helper never needs the key */
+	/* the key stays here; the frontend asks for its signature */
+	tls_sign_keep(tls_key_take());
+	tls_server_forget();
 	/* the frontend never holds the shared failure counters */
 	throttle_open(cfg);
 	/* /proc is out of reach once sandboxed; the pidfds are not */

@@ -12,6 +12,7 @@
 #include <openssl/rand.h>
 
 #include "listen.h"
+#include "tls_key.h"
 #include "tls_server.h"
 
 static SSL_CTX	*cur;		/* for new connections */
@@ -88,18 +89,13 @@ build(const struct vp_config *cfg, char *err, size_t errlen)
 		ssl_err(err, errlen, "tls-cert", cfg->tls_cert);
 		goto fail;
 	}
-	if (SSL_CTX_use_PrivateKey_file(c, cfg->tls_key,
-	    SSL_FILETYPE_PEM) != 1) {
-		ssl_err(err, errlen, "tls-key", cfg->tls_key);
+	/* the context gets no key here: see tls_key.h */
+	if (tls_key_read(cfg->tls_key, err, errlen) < 0 ||
+	    tls_key_check(c, err, errlen) < 0)
 		goto fail;
-	}
-	if (SSL_CTX_check_private_key(c) != 1) {
-		ssl_err(err, errlen, "tls-key does not match tls-cert",
-		    NULL);
-		goto fail;
-	}
 	return c;
 fail:
+	tls_key_discard();
 	SSL_CTX_free(c);
 	return NULL;
 }
@@ -126,6 +122,10 @@ tls_server_load(const struct vp_config *cfg, char *err, size_t errlen)
 		return ssl_err(err, errlen, "initialisation", NULL);
 	if (cfg->tls_cert[0] != '\0' && (c = build(cfg, err, errlen)) == NULL)
 		return -1;
+	if (c != NULL)
+		tls_key_commit();
+	else
+		tls_key_wipe();
 	SSL_CTX_free(cur);
 	cur = c;
 	loaded = 1;
@@ -161,4 +161,5 @@ tls_server_forget(void)
 {
 	SSL_CTX_free(cur);
 	cur = NULL;
+	tls_key_wipe();
 }

@@ -467,6 +467,104 @@ def test_config_errors(root, a):
            'refused at start (%s): %r' % (want, out.strip()[-120:]))
 
 
+def key_secrets(key):
+    """Byte strings only the private key holds: big-endian and limb
+    (little-endian) forms of its secret numbers, and a line of its PEM."""
+    out = subprocess.run(['openssl', 'pkey', '-in', key, '-text', '-noout'],
+                         check=True, stdout=subprocess.PIPE).stdout.decode()
+    nums, name = {}, None
+    for line in out.splitlines():
+        m = re.match(r'^(\w+):\s*$', line)
+        if m:
+            name = m.group(1)
+            nums[name] = ''
+        elif name and re.match(r'^\s+[0-9a-f:]+$', line):
+            nums[name] += line.strip().replace(':', '')
+        else:
+            name = None
+    secrets = []
+    for field in ('priv', 'privateExponent', 'prime1', 'prime2'):
+        if field in nums:
+            raw = bytes.fromhex(nums[field]).lstrip(b'\0')
+            mid = raw[len(raw) // 2 - 12:len(raw) // 2 + 12]
+            secrets += [mid, mid[::-1]]
+    pem = open(key).read().splitlines()
+    secrets.append(pem[2].encode())
+    return secrets
+
+
+def children(pid):
+    try:
+        with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def memory_holds(pid, secrets):
+    """Whether any secret is in the writable memory of pid (None: the
+    memory could not be read)."""
+    try:
+        maps = open('/proc/%d/maps' % pid).read().splitlines()
+        mem = open('/proc/%d/mem' % pid, 'rb', 0)
+    except OSError:
+        return None
+    found = False
+    with mem:
+        for line in maps:
+            addr, perms = line.split()[:2]
+            if not perms.startswith('rw'):
+                continue
+            lo, hi = (int(x, 16) for x in addr.split('-'))
+            if hi - lo > 1 << 30:
+                continue    # a sanitizer's shadow memory, mostly unmapped
+            for off in range(lo, hi, 1 << 24):
+                try:
+                    mem.seek(off)
+                    # overlap so a secret across two chunks is seen
+                    data = mem.read(min(hi, off + (1 << 24) + 128) - off)
+                except (OSError, OverflowError, ValueError):
+                    continue
+                if any(s in data for s in secrets):
+                    found = True
+    return found
+
+
+def test_key_location(root, c, name):
+    """The private key is in the helper's memory and not in the
+    frontend's, during a TLS session (root: reads /proc/PID/mem)."""
+    if os.geteuid() != 0:
+        print('skip - key location (%s): reading another process\'s '
+              'memory needs root' % name)
+        return
+    d = Daemon(root, tls_conf(c[0], c[1]))
+    try:
+        s = tls_connect(d.tport)
+        ok(read_line(s) == GREETING, 'a TLS session (%s) to look into'
+           % name)
+        sessions = children(d.p.pid)
+        helper = sessions[0] if len(sessions) == 1 else None
+        fronts = children(helper) if helper else []
+        if helper is None or len(fronts) != 1:
+            ok(False, 'found the helper and frontend of the session '
+               '(%r, %r)' % (sessions, fronts))
+            return
+        secrets = key_secrets(c[1])
+        in_helper = memory_holds(helper, secrets)
+        in_front = memory_holds(fronts[0], secrets)
+        if in_helper is None or in_front is None:
+            print('skip - key location (%s): /proc/PID/mem not readable '
+                  'here' % name)
+            return
+        ok(in_helper, 'the %s key is in the helper\'s memory (the scan '
+           'finds it)' % name)
+        ok(not in_front, 'the %s key is nowhere in the frontend\'s '
+           'memory after the handshake' % name)
+        s.close()
+    finally:
+        d.stop()
+
+
 def fixture():
     root = tempfile.mkdtemp(prefix='tls.')
     os.chmod(root, 0o755)
@@ -492,6 +590,8 @@ def main():
                 ('not-configured', test_not_configured, ()),
                 ('plaintext', test_plaintext, (a,)),
                 ('reload', test_reload, (a, b)),
+                ('key-ec', test_key_location, (a, 'EC')),
+                ('key-rsa', test_key_location, (b, 'RSA')),
                 ('config', test_config_errors, (a,))):
             try:
                 t(root, *args)
