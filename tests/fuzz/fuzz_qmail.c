@@ -36,6 +36,22 @@ arg_byte(unsigned char c)
 	return isalnum(c) || strchr(" \t-_.,/:@+=%'\"", c) != NULL;
 }
 
+/* l names a path below DOMDIR; "//" is one separator to the kernel and to
+ * qmail-local, so it is collapsed before the comparison. */
+static int
+inside_domain(const char *l, size_t n)
+{
+	char path[2048];
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k < sizeof(path) - 1; i++)
+		if (!(l[i] == '/' && k > 0 && path[k - 1] == '/'))
+			path[k++] = l[i];
+	path[k] = '\0';
+	return k > sizeof(DOMDIR) && memcmp(path, DOMDIR "/",
+	    sizeof(DOMDIR)) == 0;
+}
+
 /* What delivery.h promises, for a line it accepted or refused. */
 static void
 check_policy(int mode, int sa, const char *l, size_t n, int ok)
@@ -64,8 +80,7 @@ check_policy(int mode, int sa, const char *l, size_t n, int ok)
 		for (i = 1; i < n; i++)
 			if (!arg_byte((unsigned char)l[i]))
 				abort();	/* a shell byte got through */
-	if (mode == PD_ALLOWLIST && l[0] == '/' &&
-	    (n <= sizeof(DOMDIR) || memcmp(l, DOMDIR "/", sizeof(DOMDIR)) != 0))
+	if (mode == PD_ALLOWLIST && l[0] == '/' && !inside_domain(l, n))
 		abort();	/* a file outside the domain */
 }
 
