@@ -4,6 +4,8 @@
  * SIGHUP, or once per connection under tcpserver/inetd/systemd. Every
  * file (certificate chain, key, OpenSSL's own configuration) is read here,
  * so the sandboxed frontend that inherits the context never opens a file.
+ * The context holds no private key: its text is kept by tls_key.h and
+ * only the helper parses it (tls_sign.h).
  *
  * Callers: listen.c (load at start and on SIGHUP, the /tls flag of each
  * connection), session.c (prepare, hand the context to the frontend, then
@@ -40,8 +42,9 @@ void	tls_server_set_implicit(int);
 /* Whether this connection starts with a TLS handshake: the listener's
  * flag in listener mode, else the tls-implicit setting. */
 int	tls_server_implicit(const struct vp_config *);
-/* Frees the context (and the private key in it) in a process that does
- * not speak TLS: the helper, after forking the frontend. */
+/* Frees the context and wipes the key's text (tls_key.h) in a process
+ * that does not speak TLS: the helper, after forking the frontend and
+ * taking its key. */
 void	tls_server_forget(void);
 
 #endif

@@ -14,6 +14,7 @@ directory; Python's ssl module is the client. Prints
 """
 import os
 import re
+import shutil
 import signal
 import socket
 import ssl
@@ -578,6 +579,11 @@ def fixture():
 
 
 def main():
+    if shutil.which('openssl') is None:
+        print('skip - every TLS check: the openssl command (Debian package '
+              'openssl) is needed to make the test certificates')
+        print('tls: 0 passed, 0 failed')
+        return
     root = fixture()
     certs = tempfile.mkdtemp(prefix='tlscert.')
     try:
