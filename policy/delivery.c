@@ -271,7 +271,7 @@ int
 pol_delivery_line_ok(const struct pol_delivery *pd, int is_sa,
     const char *domain_dir, const char *line, size_t len)
 {
-	const char *p = line, *end = line + len;
+	const char *p, *end;
 
 	if (line == NULL || memchr(line, '\0', len) != NULL ||
 	    memchr(line, '\n', len) != NULL || memchr(line, '\r', len) != NULL)
@@ -280,6 +280,8 @@ pol_delivery_line_ok(const struct pol_delivery *pd, int is_sa,
 		return pd != NULL || is_sa;
 	/* Judge by the first non-blank byte: a line the reader would take
 	 * differently after blanks is refused rather than waved through. */
+	p = line;
+	end = line + len;
 	while (p < end && is_blank(*p))
 		p++;
 	if (p == end)
