@@ -331,6 +331,36 @@ def test_starttls(root, a):
         d.stop()
 
 
+def test_handshake_timeout(root, a):
+    """A client that stalls before or inside the handshake is dropped
+    after the idle timeout, not held forever."""
+    d = Daemon(root, tls_conf(a[0], a[1]) + 'timeout = 1\n')
+    try:
+        for what, data in (('sends nothing', b''),
+                           ('stops inside a record', b'\x16\x03\x01\x02')):
+            s = connect(d.tport)
+            s.sendall(data)
+            t0 = time.time()
+            got = read_all(s)
+            took = time.time() - t0
+            ok(got == b'' and took < 4, 'a client that %s on the /tls '
+               'listener is closed after the 1 s timeout (%.1f s, %r)'
+               % (what, took, got[:20]))
+            s.close()
+        p = connect(d.pport)
+        read_line(p)
+        p.sendall(b'starttls\r\n')
+        read_line(p)
+        t0 = time.time()
+        got = read_all(p)
+        ok(got == b'' and time.time() - t0 < 4, 'a client that never '
+           'starts the handshake after starttls is closed after the '
+           'timeout (%r)' % got[:20])
+        p.close()
+    finally:
+        d.stop()
+
+
 def test_not_configured(root):
     d = Daemon(root, tls=False)
     try:
@@ -594,6 +624,7 @@ def main():
                 ('implicit-rsa', test_implicit, (b,)),
                 ('starttls', test_starttls, (a,)),
                 ('not-configured', test_not_configured, ()),
+                ('timeout', test_handshake_timeout, (a,)),
                 ('plaintext', test_plaintext, (a,)),
                 ('reload', test_reload, (a, b)),
                 ('key-ec', test_key_location, (a, 'EC')),
