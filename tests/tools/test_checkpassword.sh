@@ -112,7 +112,7 @@ check "the password is in neither argv nor environment of the child" \
 run pop "user1@example.com\0$PW\0" -s pop3 "$T/next"
 check "pop3 accepted without a timestamp; no RELAYCLIENT outside smtp" \
     "[ $rc = 0 ] && grep -q '^HOME=' '$T/pop.env' && ! grep -q '^RELAYCLIENT' '$T/pop.env'"
-VPOPMAILD_SERVICE=imap VPOPMAILD_PORT=$port "$cp" "$T/next" \
+OUT=$T/envcfg VPOPMAILD_SERVICE=imap VPOPMAILD_PORT=$port "$cp" "$T/next" \
     3<"$T/pop.in" 2>/dev/null
 check "service and port from the environment" "[ $? = 0 ]"
 
