@@ -327,6 +327,15 @@ accept_one(const struct listener *l)
 		    "max-per-source", nconn);
 		return;
 	}
+	/* over_cap keeps nconn below CONFIG_MAX_CONNECTIONS, so a slot is
+	 * free; the bound is checked anyway rather than trusted */
+	for (i = 0; i < CONFIG_MAX_CONNECTIONS && slots[i].pid != 0; i++)
+		;
+	if (i == CONFIG_MAX_CONNECTIONS) {
+		log_warnx("connection peer=%s refused: no free slot", peer);
+		close(cfd);
+		return;
+	}
 	if ((pid = fork()) < 0) {
 		log_warn("fork");
 		close(cfd);
@@ -335,9 +344,6 @@ accept_one(const struct listener *l)
 	if (pid == 0)
 		serve_child(cfd, l->flags);
 	close(cfd);
-	for (i = 0; i < CONFIG_MAX_CONNECTIONS && slots[i].pid != 0; i++)
-		;
-	/* over_cap keeps nconn below CONFIG_MAX_CONNECTIONS */
 	slots[i].pid = pid;
 	memcpy(slots[i].key, key, sizeof(slots[i].key));
 	memcpy(slots[i].peer, peer, sizeof(slots[i].peer));
