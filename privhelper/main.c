@@ -28,7 +28,10 @@ usage(void)
 	    "usage: vpopmaild [-f file] [-l addr:port ...] [--key=value ...]\n"
 	    "keys: vpopmail-dir qmail-dir frontend-user empty-dir audit-log\n"
 	    "      timeout clear-passwords qmail-send-hup listen\n"
-	    "      max-connections max-per-source login-plaintext\n");
+	    "      max-connections max-per-source login-plaintext\n"
+	    "      lastauth-update program-delivery program-allow\n"
+	    "      write-file-max state-dir throttle throttle-base-delay\n"
+	    "      throttle-max-delay tls-cert tls-key tls-implicit\n");
 	exit(1);
 }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # test_install.sh BUILD - `make install` with DESTDIR and PREFIX installs
-# the daemon, every man page of docs/ and the contrib/ examples, with the
+# the daemon, the state directory, every man page of docs/ and the contrib/ examples, with the
 # right modes, and nothing outside DESTDIR; the installed man pages format
 # without warnings when man(1)'s formatter is present.
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -32,6 +32,12 @@ if [ -x "$d/sbin/vpopmaild" ] && [ "$(mode "$d/sbin/vpopmaild")" = 755 ] &&
 	ok "the daemon in PREFIX/sbin, 0755, the built binary"
 else
 	bad "sbin/vpopmaild missing, wrong mode or not the build's"
+fi
+if [ -d "$T/dest/var/lib/vpopmaild" ] &&
+    [ "$(mode "$T/dest/var/lib/vpopmaild")" = 700 ]; then
+	ok "the state directory (throttling) /var/lib/vpopmaild, 0700"
+else
+	bad "state directory /var/lib/vpopmaild missing or not 0700"
 fi
 for p in "$top"/docs/*.8 "$top"/docs/*.5; do
 	sec=${p##*.}
