@@ -23,7 +23,6 @@
 #include "errors.h"
 #include "linefile.h"
 #include "paging.h"
-#include "precheck.h"
 #include "qmailfile.h"
 #include "reply.h"
 #include "scope.h"
@@ -44,24 +43,6 @@ struct tgt {
 	char			audit[PR_FIELD_MAX];
 };
 
-static const char *
-arg(const struct pr_cmd *c, unsigned i)
-{
-	return i < c->nargs && c->args[i][0] != '\0' ? c->args[i] : NULL;
-}
-
-/* pol_precheck again (the frontend's copy is not trusted): 1 when an
- * error was answered (*r holds the handler's return). */
-static int
-prechecked(struct ph_ctx *ctx, const struct pr_cmd *c, int *r)
-{
-	struct vp_status st;
-
-	if (!pol_precheck((enum vp_cmd)c->cmd, arg(c, 0), &st))
-		return 0;
-	*r = ph_err(ctx, st.major, st.minor);
-	return 1;
-}
 
 static void
 find_domain(const struct ph_ctx *ctx, struct tgt *t)
@@ -154,7 +135,7 @@ static int
 alias_target(struct ph_ctx *ctx, const struct pr_cmd *c, const char *op,
     unsigned minor0, struct tgt *t, int *r)
 {
-	if (prechecked(ctx, c, r))
+	if (ph_prechecked(ctx, c, r))
 		return 1;
 	if (address(ctx, c->args[0], t) < 0) {
 		*r = ph_err(ctx, VPM_INVALID_ALIAS, minor0 + 3);
@@ -177,7 +158,7 @@ ph_cmd_add_alias(struct ph_ctx *ctx, const struct pr_cmd *c)
 
 	if (alias_target(ctx, c, "add_alias", 900, &t, &r))
 		return r;
-	if ((line = arg(c, 1)) == NULL)
+	if ((line = ph_arg(c, 1)) == NULL)
 		return ph_err(ctx, VPM_ALIAS_LINE_REQUIRED, 906);
 	if (t.file[0] == '\0')
 		return failed(ctx, "add_alias", &t, VPM_ALIAS_INSERT, 907,
@@ -218,7 +199,7 @@ ph_cmd_remove_alias(struct ph_ctx *ctx, const struct pr_cmd *c)
 
 	if (alias_target(ctx, c, "remove_alias", 1000, &t, &r))
 		return r;
-	if ((line = arg(c, 1)) == NULL)
+	if ((line = ph_arg(c, 1)) == NULL)
 		return ph_err(ctx, VPM_ALIAS_LINE_REQUIRED, 1006);
 	if (t.file[0] == '\0' || !t.found || strlen(line) > QF_LINE_MAX)
 		return failed(ctx, "remove_alias", &t, VPM_ALIAS_REMOVE, 1007,
@@ -333,7 +314,7 @@ ph_cmd_list_alias(struct ph_ctx *ctx, const struct pr_cmd *c)
 	int r, domfd, fd = -1;
 	int addr_form = strchr(c->nargs > 0 ? c->args[0] : "", '@') != NULL;
 
-	if (prechecked(ctx, c, &r))
+	if (ph_prechecked(ctx, c, &r))
 		return r;
 	if (addr_form) {
 		if (address(ctx, c->args[0], &t) < 0)
@@ -396,7 +377,7 @@ ph_cmd_list_lists(struct ph_ctx *ctx, const struct pr_cmd *c)
 	size_t k;
 	int r, domfd, want = 1;
 
-	if (prechecked(ctx, c, &r))
+	if (ph_prechecked(ctx, c, &r))
 		return r;
 	bare_domain(ctx, c->args[0], &t);
 	if (!may_admin(ctx, &t))
@@ -410,7 +391,7 @@ ph_cmd_list_lists(struct ph_ctx *ctx, const struct pr_cmd *c)
 		close(domfd);
 		return ph_err_text(ctx, 2905, strerror(r));
 	}
-	pol_page_init(&page, arg(c, 1), arg(c, 2));
+	pol_page_init(&page, ph_arg(c, 1), ph_arg(c, 2));
 	r = ph_ok(ctx, 1);
 	for (k = 0; r == 0 && want >= 0 && k < s.n; k++) {
 		if (!is_list(domfd, t.ent.dir, s.e[k].name))

@@ -183,26 +183,6 @@ ph_cmd_read_file(struct ph_ctx *ctx, const struct pr_cmd *c)
 	return r;
 }
 
-static const char *
-type_word(mode_t m)
-{
-	if (S_ISREG(m))
-		return "file";
-	if (S_ISDIR(m))
-		return "dir";
-	if (S_ISLNK(m))
-		return "link";
-	if (S_ISCHR(m))
-		return "chardev";
-	if (S_ISBLK(m))
-		return "blkdev";
-	if (S_ISFIFO(m))
-		return "fifo";
-	if (S_ISSOCK(m))
-		return "sock";
-	return "unknown";
-}
-
 int
 ph_cmd_stat_file(struct ph_ctx *ctx, const struct pr_cmd *c)
 {
@@ -224,7 +204,7 @@ ph_cmd_stat_file(struct ph_ctx *ctx, const struct pr_cmd *c)
 	    ph_linef(ctx, "mode:", "%04o", (unsigned)(sb.st_mode & 07777)) < 0 ||
 	    ph_linef(ctx, "size:", "%lld", (long long)sb.st_size) < 0 ||
 	    ph_linef(ctx, "mtime:", "%lld", (long long)sb.st_mtime) < 0 ||
-	    ph_line(ctx, "type:", type_word(sb.st_mode)) < 0)
+	    ph_line(ctx, "type:", fsp_type_name(sb.st_mode)) < 0)
 		return -1;
 	return ph_end(ctx);
 }

@@ -25,13 +25,8 @@
 #include "fs.h"
 #include "fspath.h"
 #include "reply.h"
+#include "target.h"
 #include "rmtree.h"
-
-static const char *
-arg(const struct pr_cmd *c, unsigned i)
-{
-	return i < c->nargs && c->args[i][0] != '\0' ? c->args[i] : NULL;
-}
 
 static int
 send_status(struct ph_ctx *ctx, const struct vp_status *st)
@@ -131,7 +126,7 @@ ph_cmd_mk_dir(struct ph_ctx *ctx, const struct pr_cmd *c)
 	unsigned minor;
 	int r, e = 0;
 
-	if (arg(c, 0) == NULL)
+	if (ph_arg(c, 0) == NULL)
 		return ph_err(ctx, VPM_DIRECTORY_REQUIRED, 1601);
 	if (resolve(ctx, "mk_dir", c->args[0], 1602, &t, &r) ||
 	    refuse_target(ctx, "mk_dir", &t, 0, &r))
@@ -154,7 +149,7 @@ ph_cmd_rm_dir(struct ph_ctx *ctx, const struct pr_cmd *c)
 	struct fsp_target t;
 	int r, e;
 
-	if (arg(c, 0) == NULL)
+	if (ph_arg(c, 0) == NULL)
 		return ph_err(ctx, VPM_DIRECTORY_REQUIRED, 1701);
 	if (resolve(ctx, "rm_dir", c->args[0], 1702, &t, &r) ||
 	    refuse_target(ctx, "rm_dir", &t, 1, &r))
@@ -167,26 +162,6 @@ ph_cmd_rm_dir(struct ph_ctx *ctx, const struct pr_cmd *c)
 		return sys_fail(ctx, "rm_dir", t.shown, 1702, e);
 	audit(ctx, "rm_dir", t.shown, "ok", NULL);
 	return ph_ok(ctx, 0);
-}
-
-static const char *
-type_name(mode_t m)
-{
-	if (S_ISREG(m))
-		return "file";
-	if (S_ISDIR(m))
-		return "dir";
-	if (S_ISCHR(m))
-		return "chardev";
-	if (S_ISBLK(m))
-		return "blkdev";
-	if (S_ISFIFO(m))
-		return "fifo";
-	if (S_ISLNK(m))
-		return "link";
-	if (S_ISSOCK(m))
-		return "sock";
-	return "unknown";
 }
 
 /* Streams the entries of the open directory: one reply per entry as it
@@ -205,7 +180,7 @@ list_entries(struct ph_ctx *ctx, DIR *d)
 			continue;
 		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		if (ph_line(ctx, de->d_name, type_name(sb.st_mode)) < 0)
+		if (ph_line(ctx, de->d_name, fsp_type_name(sb.st_mode)) < 0)
 			return -1;
 	}
 	return 0;
@@ -218,7 +193,7 @@ ph_cmd_list_dir(struct ph_ctx *ctx, const struct pr_cmd *c)
 	DIR *d;
 	int r, fd, e;
 
-	if (arg(c, 0) == NULL)
+	if (ph_arg(c, 0) == NULL)
 		return ph_err(ctx, VPM_DIRECTORY_REQUIRED, 1801);
 	if (resolve(ctx, NULL, c->args[0], 1802, &t, &r) ||
 	    refuse_target(ctx, NULL, &t, 0, &r))
@@ -246,7 +221,7 @@ ph_cmd_rm_file(struct ph_ctx *ctx, const struct pr_cmd *c)
 	struct fsp_target t;
 	int r, e;
 
-	if (arg(c, 0) == NULL)
+	if (ph_arg(c, 0) == NULL)
 		return ph_err(ctx, VPM_FILENAME_REQUIRED, 1901);
 	if (resolve(ctx, "rm_file", c->args[0], 1902, &t, &r) ||
 	    refuse_target(ctx, "rm_file", &t, 1, &r))
@@ -283,9 +258,9 @@ ph_cmd_rename_file(struct ph_ctx *ctx, const struct pr_cmd *c)
 	char what[2 * PATH_MAX + 8];
 	int r, e;
 
-	if (arg(c, 0) == NULL)
+	if (ph_arg(c, 0) == NULL)
 		return ph_err(ctx, 28, 3801);
-	if (arg(c, 1) == NULL)
+	if (ph_arg(c, 1) == NULL)
 		return ph_err(ctx, 29, 3801);
 	if (resolve(ctx, "rename_file", c->args[0], 3803, &s, &r) ||
 	    refuse_target(ctx, "rename_file", &s, 1, &r))

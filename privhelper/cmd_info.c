@@ -24,7 +24,6 @@
 #include "ipmap.h"
 #include "lastauth.h"
 #include "mailsize.h"
-#include "precheck.h"
 #include "reply.h"
 #include "scope.h"
 #include "store.h"
@@ -32,12 +31,6 @@
 #include "util.h"
 
 #define SIZE_TRIES	3	/* get_domain_size scans before giving up (S3) */
-
-static const char *
-arg(const struct pr_cmd *c, unsigned i)
-{
-	return i < c->nargs && c->args[i][0] != '\0' ? c->args[i] : NULL;
-}
 
 static int
 is_sa(const struct ph_ctx *ctx)
@@ -86,7 +79,7 @@ int
 ph_cmd_get_ip_map(struct ph_ctx *ctx, const struct pr_cmd *c)
 {
 	static char dom[IPMAP_LINE_MAX];
-	const char *ip = arg(c, 0);
+	const char *ip = ph_arg(c, 0);
 
 	if (!is_sa(ctx))
 		return ph_err(ctx, VPM_NOT_AUTHORIZED, 3001);
@@ -115,7 +108,7 @@ int
 ph_cmd_add_ip_map(struct ph_ctx *ctx, const struct pr_cmd *c)
 {
 	static const char op[] = "add_ip_map";
-	const char *ip = arg(c, 0), *d = arg(c, 1);
+	const char *ip = ph_arg(c, 0), *d = ph_arg(c, 1);
 	char name[PR_ADDR_MAX], target[300];
 	struct assign_ent ent;
 
@@ -148,7 +141,7 @@ int
 ph_cmd_del_ip_map(struct ph_ctx *ctx, const struct pr_cmd *c)
 {
 	static const char op[] = "del_ip_map";
-	const char *ip = arg(c, 0), *d = arg(c, 1);
+	const char *ip = ph_arg(c, 0), *d = ph_arg(c, 1);
 	char target[300];
 
 	snprintf(target, sizeof(target), "%.60s %.200s", ip ? ip : "",
@@ -215,7 +208,7 @@ enum who_step { WHO_OK, WHO_NOT_ADMIN, WHO_MISSING, WHO_INVALID,
 static enum who_step
 find_who(struct ph_ctx *ctx, const struct pr_cmd *c, struct who *w)
 {
-	const char *a = arg(c, 0);
+	const char *a = ph_arg(c, 0);
 	int found;
 
 	memset(w, 0, sizeof(*w));
@@ -392,7 +385,7 @@ ph_cmd_get_domain_size(struct ph_ctx *ctx, const struct pr_cmd *c)
 	static struct dsize d;
 	static struct assign_ent ent;
 	char name[PR_ADDR_MAX], text[PR_FIELD_MAX + 64];
-	const char *a = arg(c, 0);
+	const char *a = ph_arg(c, 0);
 	struct mds_usage zero = { 0, 0 };
 	int found, i, r = 1;
 

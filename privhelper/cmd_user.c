@@ -16,7 +16,6 @@
 #include "errors.h"
 #include "paging.h"
 #include "passwd.h"
-#include "precheck.h"
 #include "reply.h"
 #include "scope.h"
 #include "store.h"
@@ -35,24 +34,6 @@ struct tgt {
 	char			audit[PR_FIELD_MAX];
 };
 
-static const char *
-arg(const struct pr_cmd *c, unsigned i)
-{
-	return i < c->nargs && c->args[i][0] != '\0' ? c->args[i] : NULL;
-}
-
-/* pol_precheck again (the frontend's copy is not trusted): 1 when an
- * error was answered (*r holds the handler's return), else 0. */
-static int
-prechecked(struct ph_ctx *ctx, const struct pr_cmd *c, int *r)
-{
-	struct vp_status st;
-
-	if (!pol_precheck((enum vp_cmd)c->cmd, arg(c, 0), &st))
-		return 0;
-	*r = ph_err(ctx, st.major, st.minor);
-	return 1;
-}
 
 static void
 find_domain(const struct ph_ctx *ctx, struct tgt *t)
@@ -118,7 +99,7 @@ ph_cmd_user_info(struct ph_ctx *ctx, const struct pr_cmd *c)
 	static struct pr_user u;
 	int r;
 
-	if (prechecked(ctx, c, &r))
+	if (ph_prechecked(ctx, c, &r))
 		return r;
 	if (address(ctx, c->args[0], &t) < 0)
 		return ph_err(ctx, VPM_INVALID_EMAIL, 603);
@@ -160,13 +141,13 @@ ph_cmd_add_user(struct ph_ctx *ctx, const struct pr_cmd *c)
 	const char *pw;
 	int r;
 
-	if (prechecked(ctx, c, &r))
+	if (ph_prechecked(ctx, c, &r))
 		return r;
 	if (address(ctx, c->args[0], &t) < 0)
 		return ph_err(ctx, VPM_INVALID_EMAIL, 303);
 	if (!may_admin(ctx, &t))
 		return denied(ctx, "add_user", &t, VPM_NOT_AUTH_DOMAIN, 304);
-	if ((pw = arg(c, 1)) == NULL)
+	if ((pw = ph_arg(c, 1)) == NULL)
 		return ph_err(ctx, VPM_PASSWORD_REQUIRED, 305);
 	if ((r = add_name_checks(&t, pw)) != 0)
 		return fail(ctx, "add_user", &t, 305, r);
@@ -186,7 +167,7 @@ ph_cmd_del_user(struct ph_ctx *ctx, const struct pr_cmd *c)
 	struct pol_actor a;
 	int r;
 
-	if (prechecked(ctx, c, &r))
+	if (ph_prechecked(ctx, c, &r))
 		return r;
 	if (address(ctx, c->args[0], &t) < 0)
 		return ph_err(ctx, VPM_INVALID_EMAIL, 403);
@@ -228,7 +209,7 @@ ph_cmd_user_count(struct ph_ctx *ctx, const struct pr_cmd *c)
 	unsigned long n = 0;
 	int r;
 
-	if (prechecked(ctx, c, &r))
+	if (ph_prechecked(ctx, c, &r))
 		return r;
 	bare_domain(ctx, c->args[0], &t);
 	if (!may_admin(ctx, &t))
@@ -274,7 +255,7 @@ ph_cmd_list_users(struct ph_ctx *ctx, const struct pr_cmd *c)
 	struct listing l;
 	int r;
 
-	if (prechecked(ctx, c, &r))
+	if (ph_prechecked(ctx, c, &r))
 		return r;
 	bare_domain(ctx, c->args[0], &t);
 	if (!may_admin(ctx, &t))
@@ -283,7 +264,7 @@ ph_cmd_list_users(struct ph_ctx *ctx, const struct pr_cmd *c)
 		return -1;
 	memset(&l, 0, sizeof(l));
 	l.ctx = ctx;
-	pol_page_init(&l.page, arg(c, 1), arg(c, 2));
+	pol_page_init(&l.page, ph_arg(c, 1), ph_arg(c, 2));
 	/* Streamed from the text file: constant memory at any size. A read
 	 * error mid-way can only end the list early (+OK+ is out). */
 	if (t.found)

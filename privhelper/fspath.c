@@ -439,3 +439,23 @@ fsp_close(struct fsp_target *t)
 		close(t->root_fd);
 	t->parent_fd = t->root_fd = -1;
 }
+
+const char *
+fsp_type_name(mode_t m)
+{
+	if (S_ISREG(m))
+		return "file";
+	if (S_ISDIR(m))
+		return "dir";
+	if (S_ISLNK(m))
+		return "link";
+	if (S_ISCHR(m))
+		return "chardev";
+	if (S_ISBLK(m))
+		return "blkdev";
+	if (S_ISFIFO(m))
+		return "fifo";
+	if (S_ISSOCK(m))
+		return "sock";
+	return "unknown";
+}

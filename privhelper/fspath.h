@@ -60,5 +60,8 @@ void	fsp_close(struct fsp_target *);
 /* The "Unauthorized Directory." error for the caller's level
  * (26.1510 SA, 26.1511 QA, 26.1512 USER). */
 void	fsp_unauthorized(const struct ph_ctx *, struct vp_status *st);
+/* The reference's word for a file type (list_dir, stat_file):
+ * file, dir, link, chardev, blkdev, fifo, sock, unknown. */
+const char *fsp_type_name(mode_t);
 
 #endif

@@ -9,6 +9,8 @@
 #include "address.h"
 #include "cdbmake.h"
 #include "fs.h"
+#include "precheck.h"
+#include "reply.h"
 #include "target.h"
 #include "util.h"
 #include "validate.h"
@@ -78,4 +80,21 @@ ph_user_block(const struct vpw *pw, struct pr_user *u)
 	vp_strlcpy(u->passwd, pw->passwd, sizeof(u->passwd));
 	vp_strlcpy(u->clear, pw->clear, sizeof(u->clear));
 	u->flags = pw->flags;
+}
+
+const char *
+ph_arg(const struct pr_cmd *c, unsigned i)
+{
+	return i < c->nargs && c->args[i][0] != '\0' ? c->args[i] : NULL;
+}
+
+int
+ph_prechecked(struct ph_ctx *ctx, const struct pr_cmd *c, int *r)
+{
+	struct vp_status st;
+
+	if (!pol_precheck((enum vp_cmd)c->cmd, ph_arg(c, 0), &st))
+		return 0;
+	*r = ph_err(ctx, st.major, st.minor);
+	return 1;
 }

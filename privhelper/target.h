@@ -35,6 +35,11 @@ int	ph_domain_open(const struct ph_ctx *, const struct assign_ent *);
  * reference tool's), or a hand edit (STORAGE.md 13.3 item 2, Q6). */
 void	ph_domain_refresh(int domfd, const struct assign_ent *);
 void	ph_actor(const struct ph_ctx *, struct pol_actor *);
+/* Argument token i of a command, NULL when absent or empty. */
+const char *ph_arg(const struct pr_cmd *, unsigned i);
+/* policy/precheck.c again, as the frontend's copy is not trusted: 1 when
+ * an error was answered (*r holds the handler's return), else 0. */
+int	ph_prechecked(struct ph_ctx *, const struct pr_cmd *, int *r);
 /* The user record block of a vpasswd entry (stored flag word). */
 void	ph_user_block(const struct vpw *, struct pr_user *);
 
