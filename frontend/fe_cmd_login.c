@@ -35,27 +35,52 @@ login_reply(struct fe_session *s, const struct pr_login_reply *r, int mode)
 	fe_puts(&s->io, ".\r\n");
 }
 
+/* Cuts "user@domain password" into req (the same errors as the
+ * reference's login). 0, or -1 after the error line was sent. */
+static int
+login_args(struct fe_session *s, struct fe_args *a, struct pr_login *req,
+    unsigned mode)
+{
+	char *addr, *pw;
+
+	if ((addr = fe_arg_next(a)) == NULL) {
+		fe_err(s, VPM_EMAIL_REQUIRED, 203);
+		return -1;
+	}
+	if ((pw = fe_arg_rest(a)) == NULL) {
+		fe_err(s, VPM_PASSWORD_REQUIRED, 204);
+		return -1;
+	}
+	memset(req, 0, sizeof(*req));
+	req->mode = (uint8_t)mode;
+	/* Both fit: a line is at most FE_LINE_MAX bytes. */
+	memcpy(req->address, addr, strlen(addr) + 1);
+	memcpy(req->password, pw, strlen(pw) + 1);
+	return 0;
+}
+
+/* A refusal from the helper; anything else there ends the session. */
+static void
+login_refused(struct fe_session *s)
+{
+	struct vp_status st;
+
+	if (pr_type(&s->buf) != PR_R_STATUS ||
+	    pr_get_status(&s->buf, &st) != 0)
+		fe_end(s, 1);
+	if (st.major == VPM_INVALID_LOGIN)
+		s->failures++;
+	fe_status(s, &st);
+}
+
 static void
 do_login(struct fe_session *s, struct fe_args *a, int mode)
 {
 	static struct pr_login req;
 	static struct pr_login_reply reply;
-	struct vp_status st;
-	char *addr, *pw;
 
-	if ((addr = fe_arg_next(a)) == NULL) {
-		fe_err(s, VPM_EMAIL_REQUIRED, 203);
+	if (login_args(s, a, &req, (unsigned)mode) < 0)
 		return;
-	}
-	if ((pw = fe_arg_rest(a)) == NULL) {
-		fe_err(s, VPM_PASSWORD_REQUIRED, 204);
-		return;
-	}
-	memset(&req, 0, sizeof(req));
-	req.mode = (uint8_t)mode;
-	/* Both fit: a line is at most FE_LINE_MAX bytes. */
-	memcpy(req.address, addr, strlen(addr) + 1);
-	memcpy(req.password, pw, strlen(pw) + 1);
 	pr_put_login(&s->buf, &req);
 	explicit_bzero(&req, sizeof(req));
 	fe_call(s);
@@ -63,13 +88,8 @@ do_login(struct fe_session *s, struct fe_args *a, int mode)
 	    pr_get_login_reply(&s->buf, &reply) == 0) {
 		login_reply(s, &reply, mode);
 		explicit_bzero(&reply, sizeof(reply));
-	} else if (pr_type(&s->buf) == PR_R_STATUS &&
-	    pr_get_status(&s->buf, &st) == 0) {
-		if (st.major == VPM_INVALID_LOGIN)
-			s->failures++;
-		fe_status(s, &st);
 	} else
-		fe_end(s, 1);
+		login_refused(s);
 	explicit_bzero(s->buf.data, s->buf.len);
 }
 
@@ -102,8 +122,7 @@ fe_cmd_auth_check(struct fe_session *s, struct fe_args *a)
 	};
 	static struct pr_login req;
 	static struct pr_auth_reply reply;
-	struct vp_status st;
-	char *svc, *addr, *pw;
+	char *svc;
 	unsigned i;
 
 	svc = fe_arg_next(a);
@@ -114,18 +133,8 @@ fe_cmd_auth_check(struct fe_session *s, struct fe_args *a)
 		fe_err(s, VPM_INVALID_COMMAND, 104);
 		return;
 	}
-	if ((addr = fe_arg_next(a)) == NULL) {
-		fe_err(s, VPM_EMAIL_REQUIRED, 203);
+	if (login_args(s, a, &req, i) < 0)
 		return;
-	}
-	if ((pw = fe_arg_rest(a)) == NULL) {
-		fe_err(s, VPM_PASSWORD_REQUIRED, 204);
-		return;
-	}
-	memset(&req, 0, sizeof(req));
-	req.mode = (uint8_t)i;
-	memcpy(req.address, addr, strlen(addr) + 1);
-	memcpy(req.password, pw, strlen(pw) + 1);
 	pr_put_auth_check(&s->buf, &req);
 	explicit_bzero(&req, sizeof(req));
 	fe_call(s);
@@ -135,13 +144,8 @@ fe_cmd_auth_check(struct fe_session *s, struct fe_args *a)
 			fe_end(s, 1);
 		fe_printf(&s->io, "+OK relay=%u home=%s\r\n",
 		    (unsigned)reply.relay, reply.home);
-	} else if (pr_type(&s->buf) == PR_R_STATUS &&
-	    pr_get_status(&s->buf, &st) == 0) {
-		if (st.major == VPM_INVALID_LOGIN)
-			s->failures++;
-		fe_status(s, &st);
 	} else
-		fe_end(s, 1);
+		login_refused(s);
 	explicit_bzero(s->buf.data, s->buf.len);
 }
 
