@@ -1,7 +1,8 @@
 # tests/fuzz/fuzz.mk - libFuzzer targets (included by GNUmakefile).
 #
-#   make fuzz [FUZZ_TIME=180] [FUZZ_TARGETS="fuzz_proto ..."]
-#                       runs each target FUZZ_TIME seconds over a copy of
+#   make fuzz [FUZZ_TIME=180] [FUZZ_RUNS=N] [FUZZ_TARGETS="fuzz_proto ..."]
+#                       runs each target FUZZ_TIME seconds (or FUZZ_RUNS
+#                       executions) over a copy of
 #                       its committed corpus (tests/fuzz/corpus/<target>);
 #                       new inputs go to build/fuzz/corpus/<target>
 #   make fuzz-build     only builds them (build/fuzz/fuzz_*)
@@ -13,6 +14,7 @@
 
 FUZZ_CC		?= clang
 FUZZ_TIME	?= 180
+FUZZ_RUNS	?=
 FUZZ_BUILD	:= build/fuzz
 FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
@@ -43,7 +45,8 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
-	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(FUZZ_TARGETS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME) \
+	    $(FUZZ_TARGETS)
 
 ifneq ($(HAVE_FUZZ_CC),)
 check: fuzz-build

@@ -5,6 +5,7 @@
  * accepts the frame, encoding what it decoded and decoding that again
  * must give the same value (a decoder that accepts what its encoder
  * cannot reproduce, or an encoder that cannot be read back, aborts).
+ * The TLS signing messages (tls_msg.c) are held to the same rule.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "codec.h"
 #include "msg.h"
+#include "tls_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -147,11 +149,43 @@ messages(const uint8_t *data, size_t size)
 	}
 }
 
+/* PR_SIGN / PR_R_SIGN: hex in either case decodes to bytes that the
+ * encoder writes back (lower case) to the same bytes. */
+static void
+signing(const uint8_t *data, size_t size)
+{
+	static unsigned char a[PR_SIGN_MAX], b[PR_SIGN_MAX];
+	unsigned alg, alg2;
+	size_t n, n2;
+
+	if (pr_load(&in, data, size) == 0 &&
+	    pr_get_sign(&in, &alg, a, &n) == 0) {
+		if (n == 0 || n > PR_SIGN_MAX || alg >= PR_SIGN_ALG_COUNT)
+			abort();
+		pr_put_sign(&out, alg, a, n);
+		reload();
+		if (pr_get_sign(&in, &alg2, b, &n2) != 0 || alg2 != alg ||
+		    n2 != n || memcmp(a, b, n) != 0)
+			abort();
+	}
+	if (pr_load(&in, data, size) == 0 &&
+	    pr_get_sign_reply(&in, a, &n) == 0) {
+		if (n == 0 || n > PR_SIGN_MAX)
+			abort();
+		pr_put_sign_reply(&out, a, n);
+		reload();
+		if (pr_get_sign_reply(&in, b, &n2) != 0 || n2 != n ||
+		    memcmp(a, b, n) != 0)
+			abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	(void)pr_type_name(size >= 2 ? (unsigned)(data[0] | data[1] << 8) : 0);
 	scalars(data, size);
 	messages(data, size);
+	signing(data, size);
 	return 0;
 }

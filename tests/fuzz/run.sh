@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh FUZZBUILD SECONDS [TARGET...] - `make fuzz`: runs each libFuzzer
 # target for SECONDS over its committed corpus (tests/fuzz/corpus/<t>,
-# read only) plus build/fuzz/corpus/<t>, where new inputs are kept, and
+# read only) plus build/fuzz/corpus/<t>, where new inputs are kept (with
+# FUZZ_RUNS=N in the environment, N executions instead of SECONDS), and
 # prints libFuzzer's final statistics per target (executions, exec/s,
 # cov and ft of the last status line). Crashes go to
 # build/fuzz/crashes/<t>/. Scratch trees live in /dev/shm when there is
@@ -19,7 +20,9 @@ for t in "$@"; do
 	dict=
 	[ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
 	log="$B/$t.log"
-	"$B/$t" -max_total_time="$T" -print_final_stats=1 -max_len=8192 \
+	limit="-max_total_time=$T"
+	[ -n "${FUZZ_RUNS:-}" ] && limit="-runs=$FUZZ_RUNS"
+	"$B/$t" "$limit" -print_final_stats=1 -max_len=8192 \
 	    -artifact_prefix="$B/crashes/$t/" $dict \
 	    "$B/corpus/$t" "tests/fuzz/corpus/$t" >"$log" 2>&1
 	rc=$?

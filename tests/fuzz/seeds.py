@@ -22,8 +22,9 @@ def commands():
 
 CMD = commands()
 T = dict(LOGIN=1, QUIT=2, CMD=3, BODY_LINE=4, BODY_END=5, BODY_ABORT=6,
-         AUTH_CHECK=7, R_STATUS=100, R_LOGIN=101, R_OK=102, R_USER=103,
-         R_LINE=104, R_END=105, R_DATA=106, R_AUTH=107)
+         AUTH_CHECK=7, SIGN=9, R_STATUS=100, R_LOGIN=101, R_OK=102, R_USER=103,
+         R_LINE=104, R_END=105, R_DATA=106, R_AUTH=107,
+         R_SIGN=108)
 
 
 def s(b):
@@ -145,6 +146,9 @@ def proto_seeds():
         frame('R_LINE', s('key') + b'\x00' + s('')),
         frame('R_END'), frame('R_DATA', b'data\r\n..\r\n'),
         frame('R_AUTH', b'\x01' + s('/home/vpopmail/domains/x/y')),
+        frame('SIGN', b'\x00' + s('00' * 255 + '01')),
+        frame('SIGN', b'\x02' + s('AbCdEf0123456789' * 4)),
+        frame('R_SIGN', s('3045' + '11' * 69)),
     ]
     for f in frames:
         put('fuzz_proto', f)
