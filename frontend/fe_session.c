@@ -94,12 +94,10 @@ fe_end(struct fe_session *s, int status)
 void
 fe_call(struct fe_session *s)
 {
-	int r;
-
 	if (pr_send(s->hfd, &s->buf) < 0)
 		fe_end(s, 1);
 	explicit_bzero(s->buf.data, s->buf.len);
-	if ((r = pr_recv(s->hfd, &s->buf)) <= 0)
+	if (pr_recv(s->hfd, &s->buf) <= 0)
 		fe_end(s, 1);
 }
 

@@ -75,9 +75,8 @@ assign_lookup(const struct ph_ctx *ctx, const char *name,
 	r = cdb_seek(fd, key, (unsigned)klen, &dlen);
 	if (r > 0) {
 		if (dlen >= sizeof(val) ||
-		    read(fd, val, dlen) != (ssize_t)dlen)
-			r = -1;
-		else if (assign_parse_value(val, dlen, e) < 0)
+		    read(fd, val, dlen) != (ssize_t)dlen ||
+		    assign_parse_value(val, dlen, e) < 0)
 			r = -1;
 		else
 			r = 0;

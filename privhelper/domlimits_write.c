@@ -134,41 +134,41 @@ enum kind {
 
 struct key {
 	const char	*name;		/* the wire name (PROTOCOL.md 4.13) */
-	enum kind	 kind;
 	size_t		 off;		/* field of struct limits */
+	enum kind	 kind;
 	uint32_t	 arg;
 };
 
 #define F(m)	offsetof(struct limits, m)
 static const struct key keys[LIMITS_NKEYS] = {
-	{ "max_popaccounts",	K_INT,	 F(maxpopaccounts), 0 },
-	{ "max_aliases",	K_INT,	 F(maxaliases), 0 },
-	{ "max_forwards",	K_INT,	 F(maxforwards), 0 },
-	{ "max_autoresponders",	K_INT,	 F(maxautoresponders), 0 },
-	{ "max_mailinglists",	K_INT,	 F(maxmailinglists), 0 },
-	{ "disk_quota",		K_QUOTA, F(quota), 0 },
-	{ "max_msgcount",	K_QUOTA, F(maxmsgcount), 0 },
-	{ "default_quota",	K_QUOTA, F(default_quota), 0 },
-	{ "default_maxmsgcount", K_QUOTA, F(default_maxmsgcount), 0 },
-	{ "disable_pop",	K_FLAG,	 F(flags), VF_NO_POP },
-	{ "disable_imap",	K_FLAG,	 F(flags), VF_NO_IMAP },
-	{ "disable_dialup",	K_FLAG,	 F(flags), VF_NO_DIALUP },
-	{ "disable_password_changing", K_FLAG, F(flags), VF_NO_PASSWD_CHNG },
-	{ "disable_webmail",	K_FLAG,	 F(flags), VF_NO_WEBMAIL },
-	{ "disable_external_relay", K_FLAG, F(flags), VF_NO_RELAY },
-	{ "disable_smtp",	K_FLAG,	 F(flags), VF_NO_SMTP },
-	{ "disable_spamassassin", K_FLAG, F(flags), VF_NO_SPAMASSASSIN },
-	{ "delete_spam",	K_FLAG,	 F(flags), VF_DELETE_SPAM },
-	{ "disable_maildrop",	K_FLAG,	 F(flags), VF_NO_MAILDROP },
-	{ "perm_account",	K_PERM,	 F(perm_account), 0 },
-	{ "perm_alias",		K_PERM,	 F(perm_alias), 0 },
-	{ "perm_forward",	K_PERM,	 F(perm_forward), 0 },
-	{ "perm_autoresponder",	K_PERM,	 F(perm_autoresponder), 0 },
-	{ "perm_maillist",	K_SUB,	 F(perm_maillist), 0 },
-	{ "perm_quota",		K_PERMQ, F(perm_quota), 0 },
-	{ "perm_defaultquota",	K_PERM,	 F(perm_defaultquota), 0 },
-	{ "perm_maillist_users", K_SUB,	 F(perm_maillist), 3 },
-	{ "perm_maillist_moderators", K_SUB, F(perm_maillist), 6 },
+	{ "max_popaccounts",	F(maxpopaccounts), K_INT, 0 },
+	{ "max_aliases",	F(maxaliases), K_INT, 0 },
+	{ "max_forwards",	F(maxforwards), K_INT, 0 },
+	{ "max_autoresponders",	F(maxautoresponders), K_INT, 0 },
+	{ "max_mailinglists",	F(maxmailinglists), K_INT, 0 },
+	{ "disk_quota",		F(quota), K_QUOTA, 0 },
+	{ "max_msgcount",	F(maxmsgcount), K_QUOTA, 0 },
+	{ "default_quota",	F(default_quota), K_QUOTA, 0 },
+	{ "default_maxmsgcount", F(default_maxmsgcount), K_QUOTA, 0 },
+	{ "disable_pop",	F(flags), K_FLAG, VF_NO_POP },
+	{ "disable_imap",	F(flags), K_FLAG, VF_NO_IMAP },
+	{ "disable_dialup",	F(flags), K_FLAG, VF_NO_DIALUP },
+	{ "disable_password_changing", F(flags), K_FLAG, VF_NO_PASSWD_CHNG },
+	{ "disable_webmail",	F(flags), K_FLAG, VF_NO_WEBMAIL },
+	{ "disable_external_relay", F(flags), K_FLAG, VF_NO_RELAY },
+	{ "disable_smtp",	F(flags), K_FLAG, VF_NO_SMTP },
+	{ "disable_spamassassin", F(flags), K_FLAG, VF_NO_SPAMASSASSIN },
+	{ "delete_spam",	F(flags), K_FLAG, VF_DELETE_SPAM },
+	{ "disable_maildrop",	F(flags), K_FLAG, VF_NO_MAILDROP },
+	{ "perm_account",	F(perm_account), K_PERM, 0 },
+	{ "perm_alias",		F(perm_alias), K_PERM, 0 },
+	{ "perm_forward",	F(perm_forward), K_PERM, 0 },
+	{ "perm_autoresponder",	F(perm_autoresponder), K_PERM, 0 },
+	{ "perm_maillist",	F(perm_maillist), K_SUB, 0 },
+	{ "perm_quota",		F(perm_quota), K_PERMQ, 0 },
+	{ "perm_defaultquota",	F(perm_defaultquota), K_PERM, 0 },
+	{ "perm_maillist_users", F(perm_maillist), K_SUB, 3 },
+	{ "perm_maillist_moderators", F(perm_maillist), K_SUB, 6 },
 };
 #undef F
 

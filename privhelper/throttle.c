@@ -17,10 +17,14 @@
 #include "throttle.h"
 #include "util.h"
 
-#define MAGIC		"VPTHROT1"
 #define HDR_SIZE	32
 #define SLOT_SIZE	24
 #define FILE_SIZE	(HDR_SIZE + (off_t)THROTTLE_SLOTS * SLOT_SIZE)
+
+/* The file's first 8 bytes: "VPTHROT1", no NUL stored. */
+static const unsigned char magic[8] = {
+	'V', 'P', 'T', 'H', 'R', 'O', 'T', '1'
+};
 
 /* On disk, little-endian whatever the host: a hash of 0 is a free slot. */
 struct slot {
@@ -101,7 +105,7 @@ reinit(int fd, uint64_t *salt)
 		return -1;
 	*salt |= 1;
 	memset(hdr, 0, sizeof(hdr));
-	memcpy(hdr, MAGIC, 8);
+	memcpy(hdr, magic, sizeof(magic));
 	put_le(hdr + 8, THROTTLE_SLOTS, 4);
 	put_le(hdr + 16, *salt, 8);
 	for (off = HDR_SIZE; off < FILE_SIZE; off += sizeof(zero))
@@ -119,7 +123,7 @@ load_salt(int fd, uint64_t *salt)
 	if (fstat(fd, &st) < 0)
 		return -1;
 	if (st.st_size < FILE_SIZE || full_pread(fd, hdr, sizeof(hdr), 0) < 0 ||
-	    memcmp(hdr, MAGIC, 8) != 0 ||
+	    memcmp(hdr, magic, sizeof(magic)) != 0 ||
 	    get_le(hdr + 8, 4) != THROTTLE_SLOTS ||
 	    (*salt = get_le(hdr + 16, 8)) == 0)
 		return reinit(fd, salt);

@@ -37,6 +37,12 @@ if command -v clang-tidy >/dev/null 2>&1; then
 	CHECKS="$CHECKS,-bugprone-reserved-identifier"
 	CHECKS="$CHECKS,-bugprone-narrowing-conversions"
 	CHECKS="$CHECKS,-bugprone-assignment-in-if-condition"
+	# clang <= 19 reports every v*printf after a va_start as "called
+	# with an uninitialized va_list" (llvm-project issue 40656, fixed
+	# in the checker rewritten as security.VAList); the four call sites
+	# (log.c, sandbox.c, fe_io.c, domlimits_write.c) are reviewed in
+	# docs/static-analysis.md
+	CHECKS="$CHECKS,-clang-analyzer-valist.Uninitialized"
 	# shellcheck disable=SC2086
 	echo $SRC | xargs -n 6 -P 2 sh -c 'clang-tidy -quiet \
 	    --checks="$0" "$@" -- -std=c11 '"$INC"' 2>/dev/null' "$CHECKS" \
