@@ -28,6 +28,7 @@
 
 #include "listen.h"
 #include "log.h"
+#include "qmailsend.h"
 #include "sandbox.h"
 #include "tls_server.h"
 
@@ -336,6 +337,8 @@ accept_one(const struct listener *l)
 		close(cfd);
 		return;
 	}
+	/* the scan is here, once, not in every session (qmailsend.h) */
+	(void)qmailsend_refresh(cur.qmail_send_hup, "/proc");
 	if ((pid = fork()) < 0) {
 		log_warn("fork");
 		close(cfd);
@@ -389,6 +392,8 @@ reload(void)
 		return;
 	}
 	cur = next;
+	/* qmail-send may have been restarted: find it again */
+	qmailsend_prepare(cur.qmail_send_hup, "/proc");
 	log_info("SIGHUP: configuration reloaded for new connections");
 }
 
@@ -465,6 +470,7 @@ listen_run(const struct vp_config *cfg, listen_reload_fn *rfn,
 		fatalx("%s", err);
 	if (sb_listener(err, sizeof(err)) < 0)
 		fatalx("listener sandbox: %s", err);
+	qmailsend_prepare(cur.qmail_send_hup, "/proc");
 	signals_catch();
 	log_info("listening on %d address%s, at most %d connections, %d per "
 	    "source", nls, nls == 1 ? "" : "es", cur.max_connections,

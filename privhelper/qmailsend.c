@@ -8,11 +8,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "qmailsend.h"
@@ -22,6 +24,9 @@
 static int	qs_enabled;
 static int	qs_n;
 static int	qs_fd[QS_MAX];
+static pid_t	qs_pid[QS_MAX];	/* of each kept pidfd, to compare scans */
+static int	qs_scanned;	/* a scan ran here or in an ancestor */
+static time_t	qs_when;	/* CLOCK_MONOTONIC seconds of that scan */
 static char	qs_status[QS_STATUS_MAX];
 
 static int
@@ -80,7 +85,17 @@ keep(int procfd, const char *name)
 		close(fd);
 		return;
 	}
+	qs_pid[qs_n] = (pid_t)pid;
 	qs_fd[qs_n++] = fd;
+}
+
+static time_t
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
 }
 
 int
@@ -92,6 +107,8 @@ qmailsend_prepare(int enabled, const char *procdir)
 
 	qmailsend_reset();
 	qs_enabled = enabled;
+	qs_scanned = 1;
+	qs_when = now_s();
 	if (!enabled)
 		return 0;
 	if ((d = opendir(procdir)) == NULL)
@@ -101,6 +118,63 @@ qmailsend_prepare(int enabled, const char *procdir)
 		if (is_pid(de->d_name))
 			keep(procfd, de->d_name);
 	closedir(d);
+	return qs_n;
+}
+
+/* 1 when a kept process has ended: its pidfd polls readable. */
+static int
+any_ended(void)
+{
+	struct pollfd pfd[QS_MAX];
+	int i;
+
+	for (i = 0; i < qs_n; i++) {
+		pfd[i].fd = qs_fd[i];
+		pfd[i].events = POLLIN;
+	}
+	return qs_n > 0 && poll(pfd, (nfds_t)qs_n, 0) > 0;
+}
+
+static int
+same_set(const pid_t *old, int nold)
+{
+	int i, j;
+
+	if (nold != qs_n)
+		return 0;
+	for (i = 0; i < qs_n; i++) {
+		for (j = 0; j < nold && old[j] != qs_pid[i]; j++)
+			;
+		if (j == nold)
+			return 0;
+	}
+	return 1;
+}
+
+int
+qmailsend_refresh(int enabled, const char *procdir)
+{
+	pid_t old[QS_MAX];
+	int nold = qs_n, was = qs_enabled, ended;
+
+	ended = any_ended();
+	if (qs_scanned && enabled == qs_enabled && !ended &&
+	    (qs_n > 0 || !enabled || now_s() - qs_when < QS_RESCAN_SECS))
+		return 0;
+	memcpy(old, qs_pid, sizeof(old));
+	qmailsend_prepare(enabled, procdir);
+	return ended || was != enabled || !same_set(old, nold);
+}
+
+int
+qmailsend_session(int enabled, const char *procdir)
+{
+	if (!qs_scanned)
+		return qmailsend_prepare(enabled, procdir);
+	/* the listener scanned with this configuration's setting */
+	if (!enabled)
+		qmailsend_reset();
+	qs_enabled = enabled;
 	return qs_n;
 }
 
@@ -142,5 +216,6 @@ qmailsend_reset(void)
 	while (qs_n > 0)
 		close(qs_fd[--qs_n]);
 	qs_enabled = 0;
+	qs_scanned = 0;
 	qs_status[0] = '\0';
 }

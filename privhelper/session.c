@@ -127,6 +127,8 @@ run_frontend(const struct vp_config *cfg, struct ph_ctx *ctx, int in,
 		close(ctx->audit_fd);
 	if (ctx->audit_syslog)
 		closelog();
+	/* the qmail-send pidfds a listener's scan left in this process */
+	qmailsend_reset();
 	memset(&o, 0, sizeof(o));
 	o.as_root = geteuid() == 0;
 	o.uid = cfg->fe_uid;
@@ -269,8 +271,9 @@ session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
 	tls_server_forget();
 	/* the frontend never holds the shared failure counters */
 	throttle_open(cfg);
-	/* /proc is out of reach once sandboxed; the pidfds are not */
-	qmailsend_prepare(cfg->qmail_send_hup, "/proc");
+	/* /proc is out of reach once sandboxed; the pidfds are not (a
+	 * listener scanned already: they are inherited) */
+	qmailsend_session(cfg->qmail_send_hup, "/proc");
 	sandbox_helper(cfg);
 	/* a killed helper's half-done domain operation or stale index is
 	 * put right before this session reads anything (audited) */

@@ -14,7 +14,10 @@ fixture tree and talks to it as a client would:
   - IPv6 on [::1] (skipped with a reason when the machine has none);
   - the connection log line (peer, principal, duration, result);
   - the listener's confinement from /proc: NoNewPrivs, a seccomp filter,
-    and as root exactly the documented capability set.
+    and as root exactly the documented capability set;
+  - qmail-send is looked up by the listener, not by every connection: a
+    stub qmail-send started after the listener gets no HUP until SIGHUP,
+    and a stub that ended makes the listener look again.
 Prints "listener: N passed, M failed".
 """
 import os
@@ -375,11 +378,113 @@ def test_drain(root):
         d.stop()
 
 
+STUB = r'''
+import ctypes, os, signal, sys
+ctypes.CDLL(None).prctl(15, b'qmail-send', 0, 0, 0)
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGHUP, signal.SIGTERM])
+out = open(sys.argv[1], 'a', buffering=1)
+out.write('ready\n')
+while True:
+    si = signal.sigwaitinfo([signal.SIGHUP, signal.SIGTERM])
+    if si.si_signo == signal.SIGTERM:
+        break
+    ppid = -1
+    try:
+        with open('/proc/%d/status' % si.si_pid) as f:
+            for line in f:
+                if line.startswith('PPid:'):
+                    ppid = int(line.split()[1])
+    except OSError:
+        pass
+    out.write('hup %d %d\n' % (si.si_pid, ppid))
+'''
+
+
+class Stub:
+    """A process named qmail-send that logs who sent it each SIGHUP (and
+    that sender's parent: the listener for one of its sessions)."""
+
+    def __init__(self, root, name):
+        self.path = os.path.join(root, 'stub.%s.%d' % (name, os.getpid()))
+        open(self.path, 'w').close()
+        self.p = subprocess.Popen([sys.executable, '-c', STUB, self.path])
+        end = time.time() + 5
+        while 'ready' not in self.text() and time.time() < end:
+            time.sleep(0.02)
+
+    def text(self):
+        with open(self.path) as f:
+            return f.read()
+
+    def hups_from(self, listener_pid):
+        """HUPs sent by a child of listener_pid (other daemons running
+        on the machine at the same time may HUP the stub too)."""
+        return sum(1 for line in self.text().splitlines()
+                   if line.startswith('hup ') and
+                   int(line.split()[2]) == listener_pid)
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+        self.p.wait()
+        os.unlink(self.path)
+
+
+def add_domain(port, dom, cmd='add_domain %s pw'):
+    """Runs one domain command in a session kept open until the HUP had
+    time to arrive (the stub looks the sender's parent up)."""
+    s = connect(port)
+    s.sendall(b'slogin admin@example.com secret\r\n' +
+              (cmd % dom).encode() + b'\r\n')
+    replies = read_line(s) + read_line(s) + read_line(s)
+    time.sleep(0.5)
+    s.sendall(b'quit\r\n')
+    read_all(s)
+    s.close()
+    return replies
+
+
+def test_qmailsend(root):
+    a = Stub(root, 'a')
+    d = b = c = None
+    try:
+        d = Daemon(root)
+        b = Stub(root, 'b')
+        got = add_domain(d.port, 'hup1.example')
+        ok(got.endswith(b'+OK \r\n+OK \r\n'), 'add_domain: %r' % got)
+        ok(a.hups_from(d.p.pid) == 1, 'the qmail-send running when the '
+           'listener started gets one HUP from a session (%d)'
+           % a.hups_from(d.p.pid))
+        ok(b.hups_from(d.p.pid) == 0, 'one started later gets none: the '
+           'sessions do not scan /proc, the listener did (%d)'
+           % b.hups_from(d.p.pid))
+        d.p.send_signal(signal.SIGHUP)
+        d.wait_log('configuration reloaded')
+        add_domain(d.port, 'hup2.example')
+        ok(a.hups_from(d.p.pid) == 2 and b.hups_from(d.p.pid) == 1,
+           'after SIGHUP the listener looked again: both get the next HUP '
+           '(%d, %d)' % (a.hups_from(d.p.pid), b.hups_from(d.p.pid)))
+        a.stop()
+        a = None
+        c = Stub(root, 'c')
+        add_domain(d.port, 'hup2.example', 'del_domain %s')
+        ok(c.hups_from(d.p.pid) == 1 and b.hups_from(d.p.pid) == 2,
+           'a kept qmail-send that ended makes the listener look again: '
+           'the one started since gets the HUP (%d, %d)'
+           % (c.hups_from(d.p.pid), b.hups_from(d.p.pid)))
+    finally:
+        for x in (a, b, c):
+            if x is not None:
+                x.stop()
+        if d is not None:
+            d.stop()
+
+
 def main():
     root = fixture()
     try:
         for t in (test_caps, test_log_and_ipv6, test_confinement,
-                  test_reload, test_drain):
+                  test_reload, test_drain, test_qmailsend):
             try:
                 t(root)
             except Exception as e:  # a crash of one check is a failure
