@@ -709,6 +709,72 @@ class Runner:
                               % (lineno, op))
 
 
+# ---------------------------------------------------------------- secrets
+
+# Commands and the index of the word that is a password (the account
+# comes before it), and body keys whose value is one (mod_user).
+SECRET_AT = {b'login': 2, b'clogin': 2, b'slogin': 2, b'auth_check': 3,
+             b'add_user': 2, b'add_domain': 2}
+SECRET_KEYS = {b'clear_text_password', b'encrypted_password'}
+SECRET_MIN = 4      # shorter ones ("x", "pw") would match ordinary words
+
+
+def sent_secrets(steps, values):
+    """Every password (and hash) a script sends, as bytes."""
+    found = set()
+    for _, op, arg in steps:
+        if op != 'C':
+            continue
+        for line in unescape(substitute(arg, values)).split(b'\n'):
+            words = line.rstrip(b'\r').split()
+            at = SECRET_AT.get(words[0].lower()) if words else None
+            # the large tree's accounts have their names as passwords
+            if at is not None and len(words) > at and \
+                    words[at] != words[at - 1].split(b'@')[0].lower():
+                found.add(words[at])
+            elif len(words) >= 2 and words[0].lower() in SECRET_KEYS:
+                found.add(words[1])
+    return {x for x in found if len(x) >= SECRET_MIN}
+
+
+def tree_hashes(root):
+    """The second field of every vpasswd line under root."""
+    found = set()
+    for top, _, files in os.walk(root):
+        if 'vpasswd' in files:
+            try:
+                with open(os.path.join(top, 'vpasswd'), 'rb') as f:
+                    lines = f.read().split(b'\n')
+            except OSError:
+                continue
+            found |= {ln.split(b':')[1] for ln in lines
+                      if ln.count(b':') >= 6 and
+                      len(ln.split(b':')[1]) >= SECRET_MIN}
+    return found
+
+
+def secret_regex(secret):
+    """A short secret matches only as a whole token (paths hold "tests");
+    a long one (a hash) anywhere."""
+    if len(secret) >= 12:
+        return re.compile(re.escape(secret))
+    return re.compile(rb'(?<![A-Za-z0-9_./-])' + re.escape(secret) +
+                      rb'(?![A-Za-z0-9_./-])')
+
+
+def log_leaks(root, secrets):
+    """Which secrets appear in the run's audit log or any stderr."""
+    hits = []
+    for name in sorted(os.listdir(root)):
+        if name != 'audit.log' and not name.startswith('stderr.'):
+            continue
+        with open(os.path.join(root, name), 'rb') as f:
+            text = f.read()
+        hits += ['%s in %s' % (show(x[:16]), name) for x in sorted(secrets)
+                 if secret_regex(x).search(text)]
+    return hits
+
+
 def run_script(build, daemon, path):
     """Run one script; returns (ok, reason, details, root)."""
     name = os.path.splitext(os.path.basename(path))[0]
@@ -723,11 +789,16 @@ def run_script(build, daemon, path):
     lineno = 0
     try:
         runner.setup()
+        secrets = sent_secrets(steps, runner.values) | tree_hashes(root)
         before = manifest(root) if head['file_unchanged'] else None
         for lineno, op, arg in steps:
             runner.step(lineno, op, arg)
         lineno = 0
         runner.disconnect()
+        secrets |= tree_hashes(root)
+        leaks = log_leaks(root, secrets)
+        if leaks:
+            raise Fail('a password or hash is in a log', leaks)
         if before is not None:
             after = manifest(root)
             if after != before:
@@ -792,8 +863,36 @@ def selftest():
         assert head['env'] == [('X', '1')]
         assert steps == [(4, 'S~', 'x'), (5, '@exit', 3)]
 
+    def secrets():
+        head, steps = parse(b'C: login a@b.c Sekret-1\\r\\n\n'
+                            b'C: mod_user a@b.c\\r\\nclear_text_password '
+                            b'Body-Pw2\\r\\n.\\r\\n\n'
+                            b'C: add_user x@b.c pw\\r\\n\n'
+                            b'C: login u001@big.example u001\\r\\n\n')
+        got = sent_secrets(steps, placeholders('/t'))
+        assert got == {b'Sekret-1', b'Body-Pw2'}, got   # "pw" too short
+        rx = secret_regex(b'test')
+        assert rx.search(b'"detail":"password test"')
+        assert not rx.search(b'/tmp/tests/x') and not rx.search(b'test.com')
+        assert secret_regex(b'$6$abcdefgh$xyz0123').search(b'a$6$abcdefgh'
+                                                           b'$xyz0123b')
+        root = tempfile.mkdtemp(prefix='vps-selftest-')
+        try:
+            d = os.path.join(root, 'home', 'd')
+            os.makedirs(d)
+            with open(os.path.join(d, 'vpasswd'), 'wb') as f:
+                f.write(b'u:$1$ab$cdef:1:0:U:/h:NOQUOTA:clr\n')
+            with open(os.path.join(root, 'audit.log'), 'wb') as f:
+                f.write(b'{"op":"login","detail":"$1$ab$cdef"}\n')
+            assert tree_hashes(root) == {b'$1$ab$cdef'}
+            assert log_leaks(root, tree_hashes(root)) != []
+            assert log_leaks(root, {b'Sekret-1'}) == []
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
     check('escapes', escapes)
     check('placeholders', placeholder)
+    check('secrets', secrets)
     passed = results.count(True)
     failed = results.count(False)
     print('selftest: %d passed, %d failed' % (passed, failed))
