@@ -194,23 +194,6 @@ atomic_write(struct atomic_file *af, const void *buf, size_t n)
 	return 0;
 }
 
-/* fsync and close: after this the bytes are on disk or we failed. */
-static int
-finish_one(struct atomic_file *af)
-{
-	int r;
-
-	if (af->fd < 0 || af->failed) {
-		errno = af->failed ? EIO : EBADF;
-		return -1;
-	}
-	r = fsync(af->fd);
-	if (close(af->fd) < 0)
-		r = -1;
-	af->fd = -1;
-	return r;
-}
-
 static int
 fsync_dir(int dirfd)
 {
@@ -237,16 +220,72 @@ abort_from(struct atomic_file *const *v, size_t i, size_t n)
 	errno = e;
 }
 
+/*
+ * Makes every temporary of v durable before any rename. One file: its
+ * fsync. Several: one syncfs(2) per file system instead of one fsync
+ * each - every fsync costs a cache flush of the device (~0.3-8 ms on the
+ * benchmark VM), and syncfs makes all of them durable with one. (Since
+ * Linux 5.8 syncfs reports writeback errors of the file system too.)
+ */
+static int
+sync_all(struct atomic_file *const *v, size_t n)
+{
+	struct stat st;
+	dev_t seen[4];
+	size_t i, j, ns = 0;
+
+	if (n == 1)
+		return fsync(v[0]->fd);
+	for (i = 0; i < n; i++) {
+		if (fstat(v[i]->fd, &st) < 0)
+			return -1;
+		for (j = 0; j < ns && seen[j] != st.st_dev; j++)
+			;
+		if (j < ns)
+			continue;	/* that file system is synced */
+		if (syncfs(v[i]->fd) < 0)
+			return -1;
+		if (ns < sizeof(seen) / sizeof(seen[0]))
+			seen[ns++] = st.st_dev;
+	}
+	return 0;
+}
+
+/* Closes every temporary: -1 when one was poisoned or close failed. */
+static int
+close_all(struct atomic_file *const *v, size_t n)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i]->fd < 0 || v[i]->failed) {
+			errno = v[i]->failed ? EIO : EBADF;
+			r = -1;
+			continue;
+		}
+		if (close(v[i]->fd) < 0)
+			r = -1;
+		v[i]->fd = -1;
+	}
+	return r;
+}
+
 int
 atomic_commit_all(struct atomic_file *const *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (finish_one(v[i]) < 0) {
+		if (v[i]->fd < 0 || v[i]->failed) {
+			errno = v[i]->failed ? EIO : EBADF;
 			abort_from(v, 0, n);
 			return -1;
 		}
+	}
+	if (sync_all(v, n) < 0 || close_all(v, n) < 0) {
+		abort_from(v, 0, n);
+		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (renameat(v[i]->dirfd, v[i]->tmp, v[i]->dirfd,

@@ -24,7 +24,8 @@ int	userdir_name_check(const char *name);
  * kept) and the user directory name inside them, Maildir, Maildir/cur,
  * new and tmp, lastauth containing "0.0.0.0" (no newline) and, when
  * quota is neither "" nor NOQUOTA, Maildir/maildirsize ("<quota>\n0 0\n").
- * Everything is fsynced before it returns, so a vpasswd line written
+ * Everything is durable before it returns (one syncfs of its file
+ * system), so a vpasswd line written
  * afterwards never points at a half-made directory.
  * 0, or -1 with errno: EEXIST when the user directory already exists
  * (nothing of it is touched then); on any later failure the user
