@@ -29,23 +29,77 @@ lastauth_peer_ip(const char *peer, char *ip, size_t ipsz)
 		vp_strlcpy(ip, "0.0.0.0", ipsz);
 }
 
-/* Replaces home/lastauth by ip, atomically, owned uid:gid when root. */
+/*
+ * 1 when homefd's lastauth already holds exactly ip as the file a rewrite
+ * would leave (regular, one link, 0600, uid:gid when root) and its mtime
+ * is now set to the current time: the common case of a user logging in
+ * again from the same address costs one open and one futimens, no new
+ * inode and no directory change. 0 when a rewrite is needed (missing,
+ * other content, other mode or owner, a FIFO: O_NONBLOCK never blocks).
+ */
+static int
+touch_same(int homefd, const char *ip, uid_t uid, gid_t gid)
+{
+	char buf[LASTAUTH_IP_MAX + 1];
+	struct stat st;
+	size_t len = strlen(ip);
+	ssize_t n;
+	int fd, same = 0;
+
+	fd = fs_open_beneath(homefd, "lastauth", O_RDONLY | O_NOCTTY |
+	    O_NONBLOCK, 0);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+	    (st.st_mode & 07777) == 0600 && (size_t)st.st_size == len &&
+	    (geteuid() != 0 || (st.st_uid == uid && st.st_gid == gid)) &&
+	    (n = read(fd, buf, sizeof(buf))) >= 0 && (size_t)n == len &&
+	    memcmp(buf, ip, len) == 0)
+		same = futimens(fd, NULL) == 0;
+	close(fd);
+	return same;
+}
+
+/*
+ * Replaces home/lastauth by ip: a temporary with owner and mode set
+ * before its first byte, renamed over the record, so a reader sees the
+ * old or the new record, never a torn one. Unlike the other rewrites
+ * there is no fsync (vchkpw does none either; each cost ~2-5 ms on every
+ * login): after a power loss the record may be the previous login, or
+ * empty, which reads as never (0.0.0.0), never another file's bytes.
+ */
+static int
+rewrite(int homefd, const char *ip, uid_t uid, gid_t gid)
+{
+	struct atomic_file af;
+	int e, r;
+
+	if (atomic_begin(homefd, "lastauth", uid, gid, 0600, &af) < 0)
+		return -1;
+	if (atomic_write(&af, ip, strlen(ip)) < 0)
+		goto fail;
+	r = close(af.fd);
+	af.fd = -1;
+	if (r < 0 || renameat(homefd, af.tmp, homefd, af.target) < 0)
+		goto fail;
+	return 0;
+fail:
+	e = errno;
+	atomic_abort(&af);
+	errno = e;
+	return -1;
+}
+
+/* Records ip in home/lastauth, owned uid:gid when root. */
 static int
 write_record(int domfd, const char *rel, const char *ip, uid_t uid, gid_t gid)
 {
-	struct atomic_file af;
 	int homefd, r, e;
 
 	if ((homefd = fs_open_beneath(domfd, rel, O_PATH | O_DIRECTORY, 0)) < 0)
 		return -1;
-	r = atomic_begin(homefd, "lastauth", uid, gid, 0600, &af);
-	if (r == 0 && atomic_write(&af, ip, strlen(ip)) < 0) {
-		e = errno;
-		atomic_abort(&af);
-		errno = e;
-		r = -1;
-	} else if (r == 0)
-		r = atomic_commit(&af);
+	r = touch_same(homefd, ip, uid, gid) ? 0 :
+	    rewrite(homefd, ip, uid, gid);
 	e = errno;
 	close(homefd);
 	errno = e;

@@ -7,8 +7,11 @@
  * other command that authenticates a user the way vchkpw does (auth_check:
  * lastauth_record), and get_lastauth (lastauth_read).
  * Every file is reached beneath a directory fd (fs.h); the record is
- * replaced atomically (atomic.h), owned by the domain's uid:gid when the
- * daemon runs as root, mode 0600 like the one add_user creates.
+ * replaced atomically (temporary + rename, atomic.h), owned by the
+ * domain's uid:gid when the daemon runs as root, mode 0600 like the one
+ * add_user creates. A record that already holds the same IP in that form
+ * only has its mtime set. Not fsynced (like vchkpw): after a power loss
+ * it may show the previous login or be empty (read as never).
  */
 #ifndef VP_LASTAUTH_H
 #define VP_LASTAUTH_H

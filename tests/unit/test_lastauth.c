@@ -4,7 +4,10 @@
  * newline, mtime = now, mode 0600, the domain's owner when root; nothing
  * written with lastauth-update = no; a home that cannot be written gives
  * -1 and an audit record; reading: missing = time 0 / 0.0.0.0, first
- * line only, a FIFO never blocks.
+ * line only, a FIFO never blocks. A record that already holds the same
+ * IP in the same form only gets a new mtime (same inode); anything else
+ * (other mode, owner, content, a second link, a FIFO, a symlink) is
+ * replaced, and nothing outside the record is touched.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -169,6 +172,106 @@ test_record(int dfd)
 }
 
 static void
+set_old(const char *p)
+{
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+
+	(void)utimensat(AT_FDCWD, p, old, AT_SYMLINK_NOFOLLOW);
+}
+
+/* Records ctx's peer for u; st is the record afterwards. */
+static int
+record_u(struct ph_ctx *ctx, int dfd, struct stat *st)
+{
+	static struct assign_ent dom;
+	static struct vpw pw;
+	char p[512];
+
+	memset(&dom, 0, sizeof(dom));
+	vp_strlcpy(dom.domain, "a.example", sizeof(dom.domain));
+	vp_strlcpy(dom.dir, "/home/vpopmail/domains/a.example",
+	    sizeof(dom.dir));
+	dom.uid = 4321;
+	dom.gid = 4322;
+	memset(&pw, 0, sizeof(pw));
+	vp_strlcpy(pw.name, "u", sizeof(pw.name));
+	vp_strlcpy(pw.dir, "/home/vpopmail/domains/a.example/u",
+	    sizeof(pw.dir));
+	snprintf(p, sizeof(p), "%s/u/lastauth", top);
+	if (lastauth_record(ctx, dfd, &dom, &pw, "login") < 0)
+		return -1;
+	return lstat(p, st);
+}
+
+static void
+test_same_ip(int dfd)
+{
+	static struct vp_config cfg;
+	static struct ph_ctx ctx;
+	struct stat a, b, o;
+	char p[512], other[512];
+	time_t t0 = time(NULL);
+
+	config_defaults(&cfg);
+	cfg.lastauth_update = 1;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cfg = &cfg;
+	ctx.audit_fd = -1;
+	vp_strlcpy(ctx.peer, "192.0.2.9", sizeof(ctx.peer));
+	snprintf(p, sizeof(p), "%s/u/lastauth", top);
+	snprintf(other, sizeof(other), "%s/u/other", top);
+
+	CHECK(record_u(&ctx, dfd, &a) == 0, "first login from .9 recorded");
+	set_old(p);
+	CHECK(record_u(&ctx, dfd, &b) == 0 && b.st_ino == a.st_ino &&
+	    b.st_mtime >= t0 && content_is("u/lastauth", "192.0.2.9"),
+	    "same IP again: same inode, new mtime, same content");
+
+	CHECK(chmod(p, 0644) == 0 && record_u(&ctx, dfd, &b) == 0 &&
+	    (b.st_mode & 07777) == 0600 && b.st_ino != a.st_ino,
+	    "same IP, mode 0644: rewritten 0600");
+
+	CHECK(t_write(p, "192.0.2.9\n", 10) == 0 &&
+	    record_u(&ctx, dfd, &b) == 0 &&
+	    content_is("u/lastauth", "192.0.2.9"),
+	    "same IP with a newline: rewritten without it");
+
+	/* a second name for the record is never touched through it */
+	CHECK(unlink(other) < 0 && link(p, other) == 0, "record hard-linked");
+	set_old(other);
+	CHECK(record_u(&ctx, dfd, &b) == 0 && stat(other, &o) == 0 &&
+	    o.st_mtime == 1000000000 && b.st_nlink == 1 && b.st_mtime >= t0,
+	    "hard link: the record is replaced, the other name untouched");
+	unlink(other);
+
+	/* a symlink named lastauth is replaced, its target untouched */
+	CHECK(t_write(other, "192.0.2.9", 9) == 0 && chmod(other, 0600) == 0 &&
+	    unlink(p) == 0 && symlink("other", p) == 0, "lastauth -> other");
+	set_old(other);
+	CHECK(record_u(&ctx, dfd, &b) == 0 && S_ISREG(b.st_mode) &&
+	    stat(other, &o) == 0 && o.st_mtime == 1000000000,
+	    "symlink: replaced by a regular record, target untouched");
+	unlink(other);
+
+	CHECK(unlink(p) == 0 && mkfifo(p, 0600) == 0, "a FIFO as lastauth");
+	CHECK(record_u(&ctx, dfd, &b) == 0 && S_ISREG(b.st_mode) &&
+	    content_is("u/lastauth", "192.0.2.9"),
+	    "FIFO: replaced without blocking");
+
+	if (geteuid() == 0) {
+		CHECK(chown(p, 1, 1) == 0 && record_u(&ctx, dfd, &b) == 0 &&
+		    b.st_uid == 4321 && b.st_gid == 4322,
+		    "same IP, other owner: rewritten with the domain's owner");
+	} else
+		T_SKIP("owner rewrite: not root, files are never chowned");
+
+	vp_strlcpy(ctx.peer, "192.0.2.10", sizeof(ctx.peer));
+	CHECK(record_u(&ctx, dfd, &b) == 0 &&
+	    content_is("u/lastauth", "192.0.2.10") && b.st_mtime >= t0,
+	    "another IP: rewritten");
+}
+
+static void
 test_read(int dfd)
 {
 	char ip[LASTAUTH_IP_MAX], p[512];
@@ -208,6 +311,7 @@ main(void)
 		return 1;
 	test_peer_ip();
 	test_record(dfd);
+	test_same_ip(dfd);
 	test_read(dfd);
 	close(dfd);
 	t_rm_rf(top);
