@@ -19,6 +19,14 @@ int	sb_seccomp_built(void);
 int	sb_seccomp_builds(void);	/* times the filters were built */
 int	sb_seccomp_load_frontend(char *err, size_t errlen);
 int	sb_seccomp_load_helper(char *err, size_t errlen);
+/* The finished program sb_seccomp_load_*() installs (helper: 1, else the
+ * frontend's), for tests; 0, or -1 before sb_seccomp_build(). */
+struct sock_filter;
+int	sb_seccomp_program(int helper, const struct sock_filter **insn,
+	    size_t *len);
+/* A new libseccomp context (scmp_filter_ctx) with the rules of either
+ * filter, as sb_seccomp_build() compiles them; the caller releases it. */
+void	*sb_seccomp_ctx_new(int helper, char *err, size_t errlen);
 
 /* landlock.c */
 int	sb_landlock_deny_all(char *err, size_t errlen);
