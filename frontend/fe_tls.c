@@ -10,13 +10,13 @@
  * man in the middle pipelined behind it must not run inside the encrypted
  * session), and the handshake starts.
  */
+#include "ossl_load.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <time.h>
-
-#include <openssl/err.h>
 
 #include "fe_tls.h"
 #include "fe_tls_key.h"

@@ -11,7 +11,7 @@
 #ifndef VP_FE_TLS_H
 #define VP_FE_TLS_H
 
-#include <openssl/ssl.h>
+#include <openssl/types.h>
 
 #include "fe_io.h"
 #include "fe_session.h"

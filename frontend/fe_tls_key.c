@@ -6,13 +6,9 @@
  * v1.5 as a DigestInfo, ECDSA as a digest. Decryption is never offered:
  * the server only does ECDHE key exchange.
  */
-#define OPENSSL_SUPPRESS_DEPRECATED	/* RSA_METHOD, EC_KEY_METHOD */
-#include <string.h>
+#include "ossl_load.h"	/* first: RSA_METHOD, EC_KEY_METHOD */
 
-#include <openssl/ec.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/rsa.h>
+#include <string.h>
 
 #include "fe_tls_key.h"
 #include "msg.h"

@@ -10,7 +10,7 @@
 #ifndef VP_FE_TLS_KEY_H
 #define VP_FE_TLS_KEY_H
 
-#include <openssl/ssl.h>
+#include <openssl/types.h>
 
 /* 0, or -1 (unsupported key type, OpenSSL failure): the caller must then
  * not offer TLS at all. */

@@ -3,6 +3,8 @@
  * so that a frontend knows exactly what to wipe; the file is read with
  * read(2), not stdio, whose buffer would be freed with the text in it.
  */
+#include "ossl_load.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,9 +12,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <openssl/err.h>
-#include <openssl/pem.h>
 
 #include "tls_key.h"
 
@@ -66,7 +65,10 @@ parse(const char *text, size_t len)
 	EVP_PKEY *k = NULL;
 	BIO *b;
 
-	if (len > 0 && (b = BIO_new_mem_buf(text, (int)len)) != NULL) {
+	/* no text: TLS is not configured, and OpenSSL maybe not loaded */
+	if (len == 0)
+		return NULL;
+	if ((b = BIO_new_mem_buf(text, (int)len)) != NULL) {
 		k = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL);
 		BIO_free(b);
 	}

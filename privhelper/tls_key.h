@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include <openssl/ssl.h>
+#include <openssl/types.h>
 
 /* Reads path into the pending buffer. 0, or -1 with a reason. */
 int	tls_key_read(const char *path, char *err, size_t errlen);

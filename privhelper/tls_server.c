@@ -5,11 +5,10 @@
  * tickets or cache (every connection is its own short-lived process pair,
  * so resumption would only add key material to look after).
  */
+#include "ossl_load.h"
+
 #include <stdio.h>
 #include <string.h>
-
-#include <openssl/err.h>
-#include <openssl/rand.h>
 
 #include "listen.h"
 #include "tls_key.h"
@@ -115,18 +114,22 @@ tls_server_load(const struct vp_config *cfg, char *err, size_t errlen)
 		    "needs tls-cert and tls-key");
 		return -1;
 	}
-	/* OpenSSL's configuration and providers, and its random generator
-	 * seeded, while files and /dev may still be opened */
-	if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1 ||
-	    RAND_bytes(seed, sizeof(seed)) != 1)
-		return ssl_err(err, errlen, "initialisation", NULL);
-	if (cfg->tls_cert[0] != '\0' && (c = build(cfg, err, errlen)) == NULL)
-		return -1;
-	if (c != NULL)
+	if (cfg->tls_cert[0] != '\0') {
+		/* OpenSSL mapped, its configuration and providers read, its
+		 * random generator seeded, while files and /dev may still be
+		 * opened; without TLS configured OpenSSL is never loaded */
+		if (ossl_load(err, errlen) < 0)
+			return -1;
+		if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1 ||
+		    RAND_bytes(seed, sizeof(seed)) != 1)
+			return ssl_err(err, errlen, "initialisation", NULL);
+		if ((c = build(cfg, err, errlen)) == NULL)
+			return -1;
 		tls_key_commit();
-	else
+	} else
 		tls_key_wipe();
-	SSL_CTX_free(cur);
+	if (ossl_loaded())
+		SSL_CTX_free(cur);
 	cur = c;
 	loaded = 1;
 	return 0;
@@ -159,7 +162,8 @@ tls_server_implicit(const struct vp_config *cfg)
 void
 tls_server_forget(void)
 {
-	SSL_CTX_free(cur);
+	if (ossl_loaded())
+		SSL_CTX_free(cur);
 	cur = NULL;
 	tls_key_wipe();
 }

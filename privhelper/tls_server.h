@@ -5,7 +5,9 @@
  * file (certificate chain, key, OpenSSL's own configuration) is read here,
  * so the sandboxed frontend that inherits the context never opens a file.
  * The context holds no private key: its text is kept by tls_key.h and
- * only the helper parses it (tls_sign.h).
+ * only the helper parses it (tls_sign.h). OpenSSL itself is loaded
+ * (proto/ossl_load.h) only when a certificate is configured: a daemon
+ * without TLS never maps it.
  *
  * Callers: listen.c (load at start and on SIGHUP, the /tls flag of each
  * connection), session.c (prepare, hand the context to the frontend, then
@@ -16,7 +18,7 @@
 
 #include <stddef.h>
 
-#include <openssl/ssl.h>
+#include <openssl/types.h>
 
 #include "config.h"
 

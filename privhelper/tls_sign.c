@@ -6,12 +6,9 @@
  * long as the hash, as OpenSSL's TLS code writes it; a PKCS#1 v1.5 input
  * must be a SHA-256/384/512 DigestInfo.
  */
-#define OPENSSL_SUPPRESS_DEPRECATED	/* RSA_size, PKCS1_MGF1 */
-#include <string.h>
+#include "ossl_load.h"	/* first: RSA_size, PKCS1_MGF1 */
 
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/rsa.h>
+#include <string.h>
 
 #include "msg.h"
 #include "reply.h"
@@ -25,7 +22,9 @@ static struct pr_buf out;
 void
 tls_sign_keep(EVP_PKEY *k)
 {
-	EVP_PKEY_free(key);
+	/* without OpenSSL loaded there is no key to replace */
+	if (key != NULL)
+		EVP_PKEY_free(key);
 	key = k;
 }
 

@@ -12,7 +12,7 @@
 #ifndef VP_TLS_SIGN_H
 #define VP_TLS_SIGN_H
 
-#include <openssl/ssl.h>
+#include <openssl/types.h>
 
 #include "codec.h"
 #include "ctx.h"

@@ -596,6 +596,105 @@ def test_key_location(root, c, name):
         d.stop()
 
 
+OPENSSL_LIBS = ('libssl.so', 'libcrypto.so')
+
+
+def maps_openssl(pid):
+    """The OpenSSL libraries mapped by pid (None: maps not readable, as
+    for a non-dumpable process of another user)."""
+    try:
+        with open('/proc/%d/maps' % pid) as f:
+            maps = f.read()
+    except OSError:
+        return None
+    if not maps:
+        return None
+    return sorted({lib for lib in OPENSSL_LIBS if lib in maps})
+
+
+def session_pids(listener):
+    """(helper, frontend) of the listener's one live session, or None."""
+    for _ in range(50):
+        sessions = children(listener)
+        fronts = children(sessions[0]) if len(sessions) == 1 else []
+        if len(fronts) == 1:
+            return sessions[0], fronts[0]
+        time.sleep(0.05)
+    return None
+
+
+def check_maps(what, pids, want):
+    """Every process in pids maps OpenSSL (want True) or does not."""
+    for role, pid in pids:
+        libs = maps_openssl(pid)
+        if libs is None:
+            print('skip - %s: /proc/%d/maps of the %s not readable here '
+                  '(non-dumpable, not root)' % (what, pid, role))
+            continue
+        if want:
+            ok(len(libs) == 2, '%s: the %s maps libssl and libcrypto '
+               '(%r)' % (what, role, libs))
+        else:
+            ok(libs == [], '%s: the %s maps no OpenSSL library (%r)'
+               % (what, role, libs))
+
+
+def test_loaded_only_with_tls(root, a):
+    """OpenSSL is dlopen()ed only when TLS is configured (proto/ossl_load.h):
+    a daemon without TLS never maps libssl/libcrypto in the listener, the
+    helper or the frontend of a logged-in session; a SIGHUP that adds a
+    certificate loads it in the listener and starttls then works."""
+    d = Daemon(root, tls=False)
+    try:
+        p = connect(d.pport)
+        r = [read_line(p)] + converse(p, [b'login admin@example.com secret'])
+        ok(r[0] == GREETING and r[1].startswith(b'+OK'),
+           'no TLS configured: a logged-in plaintext session')
+        pids = session_pids(d.p.pid)
+        if not ok(pids is not None, 'found the session\'s processes'):
+            return
+        check_maps('no TLS', [('listener', d.p.pid), ('helper', pids[0]),
+                              ('frontend', pids[1])], False)
+        p.close()
+        d.write_conf(tls_conf(a[0], a[1]))
+        d.p.send_signal(signal.SIGHUP)
+        ok(d.wait_log('configuration reloaded'),
+           'SIGHUP adds tls-cert and tls-key')
+        s = connect(d.pport)
+        t = starttls(s)
+        ok(t.getpeercert(binary_form=True) == a[2],
+           'starttls after the SIGHUP: OpenSSL loaded by the listener')
+        r = converse(t, [b'login admin@example.com secret'])
+        ok(r[0].startswith(b'+OK'), 'login inside the TLS session')
+        pids = session_pids(d.p.pid)
+        if ok(pids is not None, 'found the TLS session\'s processes'):
+            check_maps('TLS configured', [('listener', d.p.pid),
+                                          ('helper', pids[0]),
+                                          ('frontend', pids[1])], True)
+        t.close()
+    finally:
+        d.stop()
+    for extra, args, label in (('', [], 'inetd without TLS'),
+                               (tls_conf(a[0], a[1]),
+                                ['--tls-implicit=yes'], 'inetd with TLS')):
+        proc, s = inetd(root, extra, args, peer='127.0.0.1')
+        try:
+            if args:
+                s = client_ctx().wrap_socket(s)
+            r = [read_line(s)] + converse(
+                s, [b'login admin@example.com secret'])
+            ok(r[0] == GREETING and r[1].startswith(b'+OK'),
+               '%s: a logged-in session' % label)
+            fronts = children(proc.pid)
+            if ok(len(fronts) == 1, '%s: found the frontend' % label):
+                check_maps(label, [('helper', proc.pid),
+                                   ('frontend', fronts[0])], bool(args))
+            s.sendall(b'quit\r\n')
+            s.close()
+        finally:
+            finish(proc)
+
+
 def fixture():
     root = tempfile.mkdtemp(prefix='tls.')
     os.chmod(root, 0o755)
@@ -629,7 +728,8 @@ def main():
                 ('reload', test_reload, (a, b)),
                 ('key-ec', test_key_location, (a, 'EC')),
                 ('key-rsa', test_key_location, (b, 'RSA')),
-                ('config', test_config_errors, (a,))):
+                ('config', test_config_errors, (a,)),
+                ('loaded-only-with-tls', test_loaded_only_with_tls, (a,))):
             try:
                 t(root, *args)
             except Exception as e:  # a crash of one check is a failure

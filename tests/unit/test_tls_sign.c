@@ -18,6 +18,7 @@
 #include <openssl/rsa.h>
 
 #include "msg.h"
+#include "ossl_load.h"
 #include "t.h"
 #include "tls_msg.h"
 #include "tls_sign.h"
@@ -156,9 +157,12 @@ ec_cases(void)
 int
 main(void)
 {
+	char err[256];
 	int sp[2];
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) < 0)
+	/* the code under test calls OpenSSL through the loader's table */
+	if (ossl_load(err, sizeof(err)) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) < 0)
 		return 1;
 	ctx.fd = sp[0];
 	ctx.audit_fd = -1;
