@@ -17,7 +17,6 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <errno.h>
-#include <seccomp.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -27,44 +26,6 @@
 /* What the listener and its children may still use, as capability text. */
 #define SB_LISTENER_CAPS_TEXT	SB_HELPER_CAPS_TEXT \
 	",cap_setuid,cap_setgid,cap_sys_chroot,cap_setpcap"
-
-static const int ls_kill[] = {
-	SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(ptrace),
-	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
-	SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(pivot_root),
-	SCMP_SYS(setns), SCMP_SYS(unshare), SCMP_SYS(bpf),
-	SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load),
-	SCMP_SYS(init_module), SCMP_SYS(finit_module),
-	SCMP_SYS(delete_module), SCMP_SYS(reboot),
-	SCMP_SYS(swapon), SCMP_SYS(swapoff),
-	SCMP_SYS(keyctl), SCMP_SYS(add_key), SCMP_SYS(request_key),
-	SCMP_SYS(personality), SCMP_SYS(userfaultfd),
-	SCMP_SYS(perf_event_open), SCMP_SYS(iopl), SCMP_SYS(ioperm),
-	SCMP_SYS(io_uring_setup), SCMP_SYS(io_uring_enter),
-	SCMP_SYS(io_uring_register), SCMP_SYS(pidfd_getfd),
-};
-
-static int
-listener_seccomp(char *err, size_t errlen)
-{
-	scmp_filter_ctx ctx;
-	size_t i;
-	int rc = 0;
-
-	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
-		return sb_err(err, errlen, "seccomp_init failed");
-	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_KILL_PROCESS);
-	for (i = 0; rc == 0 && i < sizeof(ls_kill) / sizeof(ls_kill[0]); i++)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, ls_kill[i], 0);
-	if (rc == 0)
-		rc = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (rc < 0)
-		return sb_err(err, errlen, "seccomp: listener filter: %s",
-		    strerror(-rc));
-	return 0;
-}
 
 /* Keeps (want AND what we have): an unprivileged start keeps nothing. */
 static int
@@ -125,5 +86,6 @@ sb_listener(char *err, size_t errlen)
 		    strerror(errno));
 	if (listener_caps(err, errlen) < 0)
 		return -1;
-	return listener_seccomp(err, errlen);
+	/* its denylist: sb_rules.c, built into the binary (seccomp.c) */
+	return sb_seccomp_load_listener(err, errlen);
 }

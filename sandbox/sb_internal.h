@@ -13,20 +13,40 @@
 int	sb_err(char *err, size_t errlen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
-/* seccomp.c */
+/* Sanitizer builds: the frontend's filter lets the ASan/UBSan runtimes
+ * report (sb_rules.c). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SB_SANITIZED	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || \
+    __has_feature(undefined_behavior_sanitizer)
+#define SB_SANITIZED	1
+#endif
+#endif
+
+enum sb_filter {
+	SB_FILTER_FRONTEND, SB_FILTER_HELPER, SB_FILTER_LISTENER
+};
+
+/* seccomp.c: the programs built from sb_rules.c at build time */
 int	sb_seccomp_build(char *err, size_t errlen);
 int	sb_seccomp_built(void);
 int	sb_seccomp_builds(void);	/* times the filters were built */
 int	sb_seccomp_load_frontend(char *err, size_t errlen);
 int	sb_seccomp_load_helper(char *err, size_t errlen);
-/* The finished program sb_seccomp_load_*() installs (helper: 1, else the
- * frontend's), for tests; 0, or -1 before sb_seccomp_build(). */
+int	sb_seccomp_load_listener(char *err, size_t errlen);
+/* The program sb_seccomp_load_*() installs (this build's frontend
+ * variant), for tests; 0, or -1 for an unknown filter. */
 struct sock_filter;
-int	sb_seccomp_program(int helper, const struct sock_filter **insn,
+int	sb_seccomp_program(enum sb_filter, const struct sock_filter **insn,
 	    size_t *len);
-/* A new libseccomp context (scmp_filter_ctx) with the rules of either
- * filter, as sb_seccomp_build() compiles them; the caller releases it. */
-void	*sb_seccomp_ctx_new(int helper, char *err, size_t errlen);
+
+/* sb_rules.c (links libseccomp; the generator and tests only): a new
+ * libseccomp context (scmp_filter_ctx) with the rules of one filter, the
+ * frontend's with the sanitizer rules when sanitized; the caller releases
+ * it. NULL with a reason in err. */
+void	*sb_rules_ctx(enum sb_filter, int sanitized, char *err,
+	    size_t errlen);
 
 /* landlock.c */
 int	sb_landlock_deny_all(char *err, size_t errlen);

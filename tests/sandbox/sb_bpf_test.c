@@ -1,11 +1,14 @@
 /*
- * sb_bpf_test.c - the seccomp programs sb_prepare() compiles once and
- * each child installs with one seccomp(2) call (sandbox/seccomp.c) are
- * exactly what libseccomp's seccomp_load() would install: the same bytes
- * as seccomp_export_bpf() of a context with the same rules, and (as root,
- * read back from the kernel with PTRACE_SECCOMP_GET_FILTER) the same
- * filter in a child confined either way. A child confined from the cached
- * program is killed on a syscall its filter forbids. Runs as any user.
+ * sb_bpf_test.c - the seccomp programs built into the daemon at build time
+ * (sandbox/gen/sb_bpfgen.c -> build/gen/sb_bpf.h), which each process
+ * installs with one seccomp(2) call (sandbox/seccomp.c), are exactly what
+ * libseccomp's seccomp_load() would install from the rules of
+ * sandbox/sb_rules.c: the same bytes as seccomp_export_bpf() of those
+ * rules with the libseccomp of this test, and (as root, read back from the
+ * kernel with PTRACE_SECCOMP_GET_FILTER) the same filter in a child
+ * confined either way, for the frontend (this build's variant), the helper
+ * and the listener. A child confined from the built program is killed on a
+ * syscall its filter forbids. Runs as any user.
  */
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -21,14 +24,36 @@
 
 #define MAXI	BPF_MAXINSNS
 
-static const char *const role[] = { "frontend", "helper" };
+#define NFILTERS	3
+
+static const char *const role[] = { "frontend", "helper", "listener" };
+
+#ifdef SB_SANITIZED
+static const int sanitized = 1;
+#else
+static const int sanitized = 0;
+#endif
+
+static int
+load_built(int h, char *err, size_t errlen)
+{
+	switch (h) {
+	case SB_FILTER_FRONTEND:
+		return sb_seccomp_load_frontend(err, errlen);
+	case SB_FILTER_HELPER:
+		return sb_seccomp_load_helper(err, errlen);
+	default:
+		return sb_seccomp_load_listener(err, errlen);
+	}
+}
 
 /* seccomp_export_bpf of a fresh context of either filter into buf. */
 static long
 libseccomp_program(int helper, struct sock_filter *buf)
 {
 	char err[256];
-	scmp_filter_ctx ctx = sb_seccomp_ctx_new(helper, err, sizeof(err));
+	scmp_filter_ctx ctx = sb_rules_ctx((enum sb_filter)helper, sanitized,
+	    err, sizeof(err));
 	long n = -1;
 	int fd;
 
@@ -54,14 +79,14 @@ test_same_bytes(void)
 	long n;
 	int h;
 
-	for (h = 0; h < 2; h++) {
+	for (h = 0; h < NFILTERS; h++) {
 		n = libseccomp_program(h, want);
-		if (sb_seccomp_program(h, &have, &len) == -1)
+		if (sb_seccomp_program((enum sb_filter)h, &have, &len) == -1)
 			len = 0;
 		sbt_check(len > 0 && n > 0 &&
 		    (size_t)n == len && memcmp(have, want, len *
-		    sizeof(*want)) == 0, "%s: the cached program (%zu insns) "
-		    "is seccomp_export_bpf's (%ld insns)", role[h], len, n);
+		    sizeof(*want)) == 0, "%s: the built-in program (%zu insns) "
+		    "is seccomp_export_bpf's of its rules (%ld insns)", role[h], len, n);
 	}
 }
 
@@ -79,13 +104,12 @@ confined_child(int h, int via_libseccomp, int *wfd)
 		close(p[1]);
 		alarm(SBT_TIMEOUT);
 		if (via_libseccomp) {
-			scmp_filter_ctx ctx = sb_seccomp_ctx_new(h, err,
-			    sizeof(err));
+			scmp_filter_ctx ctx = sb_rules_ctx((enum sb_filter)h,
+			    sanitized, err, sizeof(err));
 
 			if (ctx == NULL || seccomp_load(ctx) < 0)
 				_exit(SBT_SETUP_FAILED);
-		} else if ((h ? sb_seccomp_load_helper(err, sizeof(err)) :
-		    sb_seccomp_load_frontend(err, sizeof(err))) == -1)
+		} else if (load_built(h, err, sizeof(err)) == -1)
 			_exit(SBT_SETUP_FAILED);
 		(void)!read(p[0], &c, 1);	/* until the parent is done */
 		_exit(0);
@@ -140,7 +164,7 @@ test_same_in_kernel(void)
 		    "root");
 		return;
 	}
-	for (h = 0; h < 2; h++) {
+	for (h = 0; h < NFILTERS; h++) {
 		na = installed(h, 1, a);
 		nb = installed(h, 0, b);
 		if (na == -1 && errno == EINVAL) {
@@ -150,8 +174,8 @@ test_same_in_kernel(void)
 		}
 		sbt_check(na > 0 && na == nb && memcmp(a, b, (size_t)na *
 		    sizeof(*a)) == 0, "%s: the filter in the kernel is the "
-		    "same after seccomp_load() (%ld insns) and after the cached "
-		    "load (%ld insns)", role[h], na, nb);
+		    "same after seccomp_load() (%ld insns) and after the built-in "
+		    "program's load (%ld insns)", role[h], na, nb);
 	}
 }
 
@@ -171,6 +195,15 @@ load_helper(void *a)
 
 	(void)a;
 	return sb_seccomp_load_helper(err, sizeof(err)) == -1;
+}
+
+static int
+load_listener(void *a)
+{
+	char err[256];
+
+	(void)a;
+	return sb_seccomp_load_listener(err, sizeof(err)) == -1;
 }
 
 static int
@@ -197,13 +230,16 @@ test_kills(void)
 
 	st = sbt_run(NULL, load_frontend, do_getppid, NULL);
 	sbt_check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "frontend "
-	    "(cached program): getppid %s", sbt_how(st, how, sizeof(how)));
+	    "(built-in program): getppid %s", sbt_how(st, how, sizeof(how)));
 	st = sbt_run(NULL, load_helper, do_getppid, NULL);
-	sbt_check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "helper (cached "
+	sbt_check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "helper (built-in "
 	    "program): getppid allowed, %s", sbt_how(st, how, sizeof(how)));
 	st = sbt_run(NULL, load_helper, do_execve, NULL);
 	sbt_check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "helper "
-	    "(cached program): execve %s", sbt_how(st, how, sizeof(how)));
+	    "(built-in program): execve %s", sbt_how(st, how, sizeof(how)));
+	st = sbt_run(NULL, load_listener, do_execve, NULL);
+	sbt_check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "listener "
+	    "(built-in program): execve %s", sbt_how(st, how, sizeof(how)));
 }
 
 int
