@@ -60,6 +60,10 @@ int	atomic_commit(struct atomic_file *);
  * before the first rename; renames happen in the order given; the
  * directory is fsynced once at the end. If a rename fails, the files
  * before it are already in place and the rest are discarded.
+ * With two files or more the sync is one syncfs(2) of each file system
+ * involved (one device flush instead of one per file), so everything
+ * written before on those file systems is durable before the first
+ * rename too: callers may rely on that (userdir_make).
  */
 int	atomic_commit_all(struct atomic_file *const *, size_t n);
 /* Unlinks the temporary; the target is untouched. Safe to call twice. */

@@ -239,26 +239,39 @@ dc_load(int dirfd, struct dirctl *d)
 	return dc_parse(buf, (size_t)n, d);
 }
 
-int
-dc_save(int dirfd, uid_t uid, gid_t gid, const struct dirctl *d)
+
+/* The new state written to a temporary in af, not yet renamed. */
+static int
+save_begin(int dirfd, uid_t uid, gid_t gid, const struct dirctl *d,
+    struct atomic_file *af)
 {
-	struct atomic_file af;
 	char buf[DC_FILE_MAX];
 	int n;
 
 	if ((n = dc_format(d, buf, sizeof(buf))) < 0)
 		return -1;
-	if (atomic_begin(dirfd, DC_FILE, uid, gid, 0600, &af) < 0)
+	if (atomic_begin(dirfd, DC_FILE, uid, gid, 0600, af) < 0)
 		return -1;
-	if (atomic_write(&af, buf, (size_t)n) < 0) {
-		atomic_abort(&af);
+	if (atomic_write(af, buf, (size_t)n) < 0) {
+		atomic_abort(af);
 		return -1;
 	}
+	return 0;
+}
+
+int
+dc_save(int dirfd, uid_t uid, gid_t gid, const struct dirctl *d)
+{
+	struct atomic_file af;
+
+	if (save_begin(dirfd, uid, gid, d, &af) < 0)
+		return -1;
 	return atomic_commit(&af);
 }
 
 int
-dc_alloc(int dirfd, uid_t uid, gid_t gid, char *hash, size_t hsz)
+dc_alloc_begin(int dirfd, uid_t uid, gid_t gid, char *hash, size_t hsz,
+    struct atomic_file *af)
 {
 	struct dirctl d;
 
@@ -268,7 +281,17 @@ dc_alloc(int dirfd, uid_t uid, gid_t gid, char *hash, size_t hsz)
 		errno = E2BIG;
 		return -1;
 	}
-	return dc_save(dirfd, uid, gid, &d);
+	return save_begin(dirfd, uid, gid, &d, af);
+}
+
+int
+dc_alloc(int dirfd, uid_t uid, gid_t gid, char *hash, size_t hsz)
+{
+	struct atomic_file af;
+
+	if (dc_alloc_begin(dirfd, uid, gid, hash, hsz, &af) < 0)
+		return -1;
+	return atomic_commit(&af);
 }
 
 int

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "atomic.h"
+
 #define DC_PER_DIR	100	/* entries per directory (MAX_USERS_PER_LEVEL) */
 #define DC_PATH_MAX	32
 
@@ -42,6 +44,11 @@ int	dc_save(int dirfd, uid_t, gid_t, const struct dirctl *);
 /* Load, step, save (uid:gid 0600); hash gets the directory to use
  * relative to dirfd ("" = dirfd itself). */
 int	dc_alloc(int dirfd, uid_t, gid_t, char *hash, size_t);
+/* The same, but the new state is left in af as a written temporary for
+ * the caller to commit together with other files of dirfd (one sync for
+ * all: atomic_commit_all) or to abort. */
+int	dc_alloc_begin(int dirfd, uid_t, gid_t, char *hash, size_t,
+	    struct atomic_file *af);
 /* An entry was deleted: count - 1, never below 0. A missing file stays
  * missing. */
 int	dc_release(int dirfd, uid_t, gid_t);

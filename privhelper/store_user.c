@@ -4,11 +4,15 @@
  * user directories (userdir.h, dircontrol.h), the domain limits for a
  * new user's quota (domlimits.h) and new hashes (passwd.h).
  *
- * Order of a new user (STORAGE.md 6.6, 13.3): checks, allocation,
- * directory tree (fsynced), then the one vpasswd insert that makes the
- * user exist - quota included, so there is no second rewrite. A crash
- * before the insert leaves at most an orphan directory, never a line
- * pointing at nothing. Deletion is the reverse: line first, tree last.
+ * Order of a new user (STORAGE.md 6.6, 13.3): checks, allocation (the
+ * new .dir-control written, not renamed), directory tree, then the one
+ * vpasswd insert that makes the user exist - quota included, so there is
+ * no second rewrite. That insert commits .dir-control, vpasswd and
+ * vpasswd.cdb with one syncfs, which makes the tree durable too before
+ * the first rename, and one directory fsync: two device flushes per add.
+ * A crash before the insert leaves at most an orphan directory, never a
+ * line pointing at nothing. Deletion is the reverse: line first, tree
+ * last.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -111,8 +115,10 @@ new_quota(const struct limits *l, char *q, size_t qsz)
 
 /* Where the allocation came from, so a failed add can give it back. */
 struct alloc {
-	char	hash[DC_PATH_MAX];
-	int	from_free;		/* 1: popped from .dir_control_free */
+	char			hash[DC_PATH_MAX];
+	int			from_free;	/* popped from .dir_control_free */
+	struct atomic_file	dc;	/* else: the new .dir-control, kept
+					 * for the commit of the vpasswd line */
 };
 
 static int
@@ -129,21 +135,29 @@ alloc_dir(int domfd, const struct assign_ent *ent, struct alloc *a)
 		    sizeof(a->hash));
 	}
 	a->from_free = r == 1;
+	a->dc.fd = -1;
+	a->dc.tmp[0] = '\0';
 	if (r == 1)
 		return 0;
 	/* a broken free list must not stop new users: use the allocator */
-	return dc_alloc(domfd, ent->uid, ent->gid, a->hash, sizeof(a->hash));
+	return dc_alloc_begin(domfd, ent->uid, ent->gid, a->hash,
+	    sizeof(a->hash), &a->dc);
 }
 
-/* "As far as reasonable": the count goes back down and a reused hash
- * goes back on the free list; the allocator's position stays advanced,
- * which only skews the spreading (STORAGE.md 7). */
+/* "As far as reasonable", as the reference does it: the count goes back
+ * down and a reused hash goes back on the free list; the allocator's
+ * position stays advanced, which only skews the spreading (STORAGE.md
+ * 7). A new .dir-control still pending is put in place first, so the
+ * file ends as the reference's would; one lost in a failed commit of
+ * the vpasswd line leaves the count one up (the same skew). */
 static void
-alloc_undo(int domfd, const struct assign_ent *ent, const struct alloc *a)
+alloc_undo(int domfd, const struct assign_ent *ent, struct alloc *a)
 {
-	(void)dc_release(domfd, ent->uid, ent->gid);
+	if (a->from_free || (a->dc.fd >= 0 && atomic_commit(&a->dc) == 0))
+		(void)dc_release(domfd, ent->uid, ent->gid);
 	if (a->from_free)
 		(void)dc_free_push(domfd, ent->uid, ent->gid, a->hash);
+	atomic_abort(&a->dc);
 }
 
 static int
@@ -205,14 +219,17 @@ fill_line(struct ph_ctx *ctx, struct vpw *v, const char *name,
 	return 0;
 }
 
-/* The user line of v; the tree exists already. */
+/* The user line of v, committed with the new .dir-control: their one
+ * syncfs also makes the tree (userdir_make) durable before the line
+ * that points at it is renamed into place. */
 static int
 insert_line(struct ph_ctx *ctx, int domfd, const struct assign_ent *ent,
-    const struct vpw *v)
+    const struct vpw *v, struct alloc *a)
 {
 	int clear = ctx->cfg != NULL && ctx->cfg->clear_passwords;
 
-	if (vpasswd_insert(domfd, ent->uid, ent->gid, v, clear) == 0)
+	if (vpasswd_insert_also(domfd, ent->uid, ent->gid, v, clear,
+	    a->from_free ? NULL : &a->dc) == 0)
 		return 0;
 	return errno == EEXIST ? VERR_USER_EXISTS : VERR_NO_AUTH_DB;
 }
@@ -235,12 +252,12 @@ add_in(struct ph_ctx *ctx, int domfd, const struct assign_ent *ent,
 		return VERR_CHDIR_USERS;
 	if ((r = user_dir_path(ent, &a, name, v.dir, sizeof(v.dir))) != 0)
 		goto undo;
-	if (userdir_create(domfd, a.hash, name, ent->uid, ent->gid,
+	if (userdir_make(domfd, a.hash, name, ent->uid, ent->gid,
 	    quota) < 0) {
 		r = VERR_USER_DIR_EXISTS;	/* the reference's one text */
 		goto undo;
 	}
-	if ((r = insert_line(ctx, domfd, ent, &v)) != 0) {
+	if ((r = insert_line(ctx, domfd, ent, &v, &a)) != 0) {
 		char rel[DC_PATH_MAX + VAL_USER_MAX + 2];
 		int pfd;
 

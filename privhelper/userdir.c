@@ -136,11 +136,31 @@ out:
 	return r;
 }
 
-int
-userdir_create(int domfd, const char *hash, const char *name, uid_t uid,
-    gid_t gid, const char *quota)
+/* 1 when fd is on another file system than domfd (a hash directory
+ * that is a mount point), -1 on error. */
+static int
+other_fs(int fd, int domfd)
 {
-	int parent, userfd, e;
+	struct stat a, b;
+
+	if (fstat(fd, &a) < 0 || fstat(domfd, &b) < 0)
+		return -1;
+	return a.st_dev != b.st_dev;
+}
+
+/*
+ * One syncfs makes the whole new tree durable (every directory, file and
+ * entry, and a new hash directory's entry): the seven fsyncs it replaces
+ * each cost a device cache flush. Everything made here is on parent's
+ * file system (a new directory is never a mount point). Without sync,
+ * that syncfs is left to the caller's commit on domfd's file system -
+ * unless the tree is on another one.
+ */
+static int
+make_tree(int domfd, const char *hash, const char *name, uid_t uid,
+    gid_t gid, const char *quota, int sync)
+{
+	int parent, userfd, e, r;
 
 	if (strchr(name, '/') != NULL || name[0] == '.' || name[0] == '\0') {
 		errno = EINVAL;
@@ -154,12 +174,9 @@ userdir_create(int domfd, const char *hash, const char *name, uid_t uid,
 		errno = e;
 		return -1;
 	}
-	/* One syncfs makes the whole new tree durable (every directory,
-	 * file and entry, and a new hash directory's entry): the seven
-	 * fsyncs it replaces each cost a device cache flush. Everything
-	 * made here is on parent's file system (a new directory is never a
-	 * mount point). */
-	if (fill(userfd, uid, gid, quota) < 0 || syncfs(parent) < 0) {
+	if ((r = fill(userfd, uid, gid, quota)) == 0 && !sync)
+		sync = other_fs(parent, domfd);
+	if (r < 0 || sync < 0 || (sync && syncfs(parent) < 0)) {
 		e = errno;
 		close(userfd);
 		(void)rmtree_at(parent, name);	/* only what we made */
@@ -170,4 +187,18 @@ userdir_create(int domfd, const char *hash, const char *name, uid_t uid,
 	close(userfd);
 	close(parent);
 	return 0;
+}
+
+int
+userdir_create(int domfd, const char *hash, const char *name, uid_t uid,
+    gid_t gid, const char *quota)
+{
+	return make_tree(domfd, hash, name, uid, gid, quota, 1);
+}
+
+int
+userdir_make(int domfd, const char *hash, const char *name, uid_t uid,
+    gid_t gid, const char *quota)
+{
+	return make_tree(domfd, hash, name, uid, gid, quota, 0);
 }

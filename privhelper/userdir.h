@@ -33,5 +33,11 @@ int	userdir_name_check(const char *name);
  */
 int	userdir_create(int domfd, const char *hash, const char *name,
 	    uid_t, gid_t, const char *quota);
+/* The same tree, not yet durable: the caller's next sync of domfd's
+ * file system (syncfs, as atomic_commit_all of several files does) must
+ * make it so before anything refers to it. A tree that lands on another
+ * file system than domfd's is synced here. */
+int	userdir_make(int domfd, const char *hash, const char *name,
+	    uid_t, gid_t, const char *quota);
 
 #endif

@@ -91,6 +91,7 @@ struct rewrite {
 	int			 placed;	/* the new line is written */
 	struct atomic_file	 txt;
 	struct cdbw		 cdb;
+	struct atomic_file	*also;		/* renamed first, or NULL */
 	char			*out;		/* RW_OUTBUF bytes */
 	size_t			 outlen;
 };
@@ -229,9 +230,11 @@ rewrite_locked(int domfd, uid_t uid, gid_t gid, struct rewrite *rw)
 	}
 	if (copy_all(domfd, rw) == 0 && finish(rw) == 0 &&
 	    order_times(domfd, rw) == 0) {
-		struct atomic_file *v[2] = { &rw->txt, &rw->cdb.af };
+		struct atomic_file *v[3] = { rw->also, &rw->txt,
+		    &rw->cdb.af };
+		size_t first = rw->also == NULL;
 
-		if (atomic_commit_all(v, 2) == 0)
+		if (atomic_commit_all(v + first, 3 - first) == 0)
 			return 0;
 		/* vpasswd may be new while the index is not: resync it */
 		e = errno;
@@ -272,7 +275,7 @@ rewrite(int domfd, uid_t uid, gid_t gid, struct rewrite *rw)
 
 static int
 rewrite_with(int domfd, uid_t uid, gid_t gid, const struct vpw *pw,
-    int clear, enum rw_op op)
+    int clear, enum rw_op op, struct atomic_file *also)
 {
 	struct rewrite rw;
 	char line[VPW_LINE_BUF];
@@ -285,25 +288,33 @@ rewrite_with(int domfd, uid_t uid, gid_t gid, const struct vpw *pw,
 	rw.name = pw->name;
 	rw.line = line;
 	rw.len = (size_t)n - 1;
+	rw.also = also;
 	return rewrite(domfd, uid, gid, &rw);
+}
+
+int
+vpasswd_insert_also(int domfd, uid_t uid, gid_t gid, const struct vpw *pw,
+    int clear, struct atomic_file *also)
+{
+	if (val_new_user_name(pw->name, 1) != VAL_OK) {
+		errno = EINVAL;
+		return -1;
+	}
+	return rewrite_with(domfd, uid, gid, pw, clear, RW_INSERT, also);
 }
 
 int
 vpasswd_insert(int domfd, uid_t uid, gid_t gid, const struct vpw *pw,
     int clear)
 {
-	if (val_new_user_name(pw->name, 1) != VAL_OK) {
-		errno = EINVAL;
-		return -1;
-	}
-	return rewrite_with(domfd, uid, gid, pw, clear, RW_INSERT);
+	return vpasswd_insert_also(domfd, uid, gid, pw, clear, NULL);
 }
 
 int
 vpasswd_replace(int domfd, uid_t uid, gid_t gid, const struct vpw *pw,
     int clear)
 {
-	return rewrite_with(domfd, uid, gid, pw, clear, RW_REPLACE);
+	return rewrite_with(domfd, uid, gid, pw, clear, RW_REPLACE, NULL);
 }
 
 int

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "atomic.h"
 #include "vpasswd.h"
 
 #define VPW_LINE_BUF	512	/* a formatted line, '\n' and NUL */
@@ -37,6 +38,12 @@ int	vpasswd_format_line(const struct vpw *, int clear, char *out, size_t);
  * first line whose name is bytewise greater. Both files end up uid:gid
  * 0600 (see atomic_begin). */
 int	vpasswd_insert(int domfd, uid_t, gid_t, const struct vpw *, int clear);
+/* The same, committing also (a written temporary in domfd, e.g. the
+ * .dir-control of dc_alloc_begin) with the two files: one sync, also
+ * renamed first. On failure the caller aborts also (safe when it was
+ * renamed already). */
+int	vpasswd_insert_also(int domfd, uid_t, gid_t, const struct vpw *,
+	    int clear, struct atomic_file *also);
 /* Rewrites every line named pw->name. */
 int	vpasswd_replace(int domfd, uid_t, gid_t, const struct vpw *, int clear);
 /* Removes every line named name. */

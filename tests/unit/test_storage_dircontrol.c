@@ -348,6 +348,42 @@ test_backfill_rules(void)
 	close(dfd);
 }
 
+/* dc_alloc_begin: the new state waits in a temporary; nothing changes
+ * until the caller commits it, an abort leaves the file as it was. */
+static void
+test_alloc_begin(void)
+{
+	struct atomic_file af;
+	char hash[DC_PATH_MAX], *before = NULL;
+	struct dirctl d;
+	size_t n;
+	int dfd = -1, i, ok = 1;
+
+	CHECK(mkdir(p("begin"), 0700) == 0 &&
+	    (dfd = ts_dirfd(p("begin"))) >= 0, "begin directory");
+	for (i = 1; i < 100 && ok; i++)
+		ok = dc_alloc(dfd, (uid_t)-1, (gid_t)-1, hash, sizeof(hash)) == 0;
+	CHECK(ok && (before = ts_slurp(p("begin/.dir-control"), 512, &n)) !=
+	    NULL, "99 allocations");
+	if (!ok || before == NULL)
+		return;
+	CHECK(dc_alloc_begin(dfd, (uid_t)-1, (gid_t)-1, hash, sizeof(hash),
+	    &af) == 0 && strcmp(hash, "0") == 0 &&
+	    ts_file_is(p("begin/.dir-control"), before, n) &&
+	    ts_count_temps(p("begin")) == 1,
+	    "begin: hash \"0\", the file unchanged, one temporary");
+	atomic_abort(&af);
+	CHECK(ts_file_is(p("begin/.dir-control"), before, n) &&
+	    ts_count_temps(p("begin")) == 0, "abort: unchanged, no temporary");
+	CHECK(dc_alloc_begin(dfd, (uid_t)-1, (gid_t)-1, hash, sizeof(hash),
+	    &af) == 0 && strcmp(hash, "0") == 0 && atomic_commit(&af) == 0 &&
+	    dc_load(dfd, &d) == 0 && d.count == 100 &&
+	    strcmp(d.path, "0") == 0 && ts_count_temps(p("begin")) == 0,
+	    "commit: count 100, path \"0\" (as dc_alloc would)");
+	free(before);
+	close(dfd);
+}
+
 int
 main(void)
 {
@@ -364,6 +400,7 @@ main(void)
 		test_backfill_fixture();
 	test_backfill_rules();
 	test_hashes_and_release();
+	test_alloc_begin();
 	t_rm_rf(top);
 	return T_DONE("test_storage_dircontrol");
 }

@@ -483,6 +483,34 @@ test_lock_wait(void)
 	close(pfd[0]);
 }
 
+/* vpasswd_insert_also: the extra temporary is renamed with the two files
+ * (one commit); on a refusal it is left to the caller, not renamed. */
+static void
+test_insert_also(void)
+{
+	struct atomic_file af;
+	struct vpw pw;
+
+	mkpw(&pw, "carol");
+	CHECK(atomic_begin(dfd, "also.txt", duid, dgid, 0600, &af) == 0 &&
+	    atomic_write(&af, "new\n", 4) == 0 &&
+	    vpasswd_insert_also(dfd, duid, dgid, &pw, 1, &af) == 0 &&
+	    ts_file_is(p("also.txt"), "new\n", 4) && consistent() &&
+	    vpasswd_lookup(dfd, "carol", &pw) == 0,
+	    "insert_also: carol added and also.txt renamed in place");
+	save();
+	mkpw(&pw, "carol");
+	CHECK(atomic_begin(dfd, "also.txt", duid, dgid, 0600, &af) == 0 &&
+	    atomic_write(&af, "newer\n", 6) == 0 &&
+	    vpasswd_insert_also(dfd, duid, dgid, &pw, 1, &af) < 0 &&
+	    errno == EEXIST && ts_file_is(p("also.txt"), "new\n", 4),
+	    "insert_also of an existing name: EEXIST, also.txt not renamed");
+	atomic_abort(&af);
+	CHECK(unchanged(), "after the caller's abort: nothing changed, "
+	    "no temporary left");
+	CHECK(unlink(p("also.txt")) == 0, "also.txt removed");
+}
+
 int
 main(void)
 {
@@ -511,6 +539,7 @@ main(void)
 	T_INFO("domain owner %u:%u", (unsigned)duid, (unsigned)dgid);
 	test_insert();
 	test_insert_refusals();
+	test_insert_also();
 	test_replace_delete();
 	test_duplicates();
 	test_corrupt();
