@@ -1,14 +1,16 @@
 /*
  * listen.c - the built-in listener. One process owns the listening
  * sockets; it accepts, enforces max-connections and max-per-source, and
- * forks one child per connection which runs session_serve (the child is
- * that connection's privhelper and forks its frontend). The listener never
- * reads a client byte. Signals are blocked except inside ppoll(), so a
+ * hands each connection to an idle pre-forked session (pool.h, prefork =
+ * N; not for /tls listeners), or else forks one child per connection
+ * which runs session_serve (the child is that connection's privhelper and
+ * forks its frontend). The listener never reads a client byte. Signals are blocked except inside ppoll(), so a
  * SIGCHLD/SIGHUP/SIGTERM is handled between accepts, never in the middle
  * of one:
- *   SIGCHLD  reap and uncount finished sessions
+ *   SIGCHLD  reap and uncount finished sessions (and idle members)
  *   SIGHUP   build a new configuration for new connections (listen_reload_fn);
- *            an invalid one is logged and the old one kept
+ *            an invalid one is logged and the old one kept; idle
+ *            pre-forked sessions are retired and forked again
  *   SIGTERM, SIGINT  drain (see listen.h) and exit 0
  * Over a cap the connection gets one "-ERR" line and is closed at once.
  */
@@ -28,6 +30,7 @@
 
 #include "listen.h"
 #include "log.h"
+#include "pool.h"
 #include "qmailsend.h"
 #include "sandbox.h"
 #include "tls_server.h"
@@ -218,6 +221,31 @@ signals_default(void)
 	sigprocmask(SIG_SETMASK, &waitmask, NULL);
 }
 
+/* A child of the listener holds nothing of it: no listening socket, no
+ * channel of a pre-forked session. */
+static void
+child_setup(void)
+{
+	int i;
+
+	signals_default();
+	for (i = 0; i < nls; i++)
+		close(ls[i].fd);
+	pool_close_ends();
+}
+
+/* Pre-forked sessions serve plain listeners only (pool.h). */
+static int
+pool_want(void)
+{
+	int i;
+
+	for (i = 0; i < nls; i++)
+		if (!(ls[i].flags & LISTEN_F_TLS))
+			return cur.prefork;
+	return 0;
+}
+
 static void
 bind_one(const char *spec, struct listener *l)
 {
@@ -262,8 +290,10 @@ reap(void)
 		for (i = 0; i < CONFIG_MAX_CONNECTIONS; i++)
 			if (slots[i].pid == pid)
 				break;
-		if (i == CONFIG_MAX_CONNECTIONS)
+		if (i == CONFIG_MAX_CONNECTIONS) {
+			(void)pool_reaped(pid, st);
 			continue;
+		}
 		/* the helper logs its own end; a killed one cannot */
 		if (WIFSIGNALED(st))
 			log_warnx("connection peer=%s: session process killed "
@@ -292,11 +322,8 @@ static void
 serve_child(int cfd, unsigned flags)
 {
 	char peer[64];
-	int i;
 
-	signals_default();
-	for (i = 0; i < nls; i++)
-		close(ls[i].fd);
+	child_setup();
 	tls_server_set_implicit((flags & LISTEN_F_TLS) != 0);
 	session_peer(cfd, peer, sizeof(peer));
 	session_serve(&cur, cfd, cfd, peer, cur_body);
@@ -337,8 +364,13 @@ accept_one(const struct listener *l)
 		close(cfd);
 		return;
 	}
-	/* the scan is here, once, not in every session (qmailsend.h) */
-	(void)qmailsend_refresh(cur.qmail_send_hup, "/proc");
+	/* the scan is here, once, not in every session (qmailsend.h); the
+	 * idle members hold the pidfds of the last one */
+	if (qmailsend_refresh(cur.qmail_send_hup, "/proc"))
+		pool_retire_all("the qmail-send processes changed");
+	if (!(l->flags & LISTEN_F_TLS) &&
+	    (pid = pool_handoff(cfd, l->flags, peer)) > 0)
+		goto counted;
 	if ((pid = fork()) < 0) {
 		log_warn("fork");
 		close(cfd);
@@ -346,6 +378,7 @@ accept_one(const struct listener *l)
 	}
 	if (pid == 0)
 		serve_child(cfd, l->flags);
+counted:
 	close(cfd);
 	slots[i].pid = pid;
 	memcpy(slots[i].key, key, sizeof(slots[i].key));
@@ -394,6 +427,7 @@ reload(void)
 	cur = next;
 	/* qmail-send may have been restarted: find it again */
 	qmailsend_prepare(cur.qmail_send_hup, "/proc");
+	pool_retire_all("SIGHUP");
 	log_info("SIGHUP: configuration reloaded for new connections");
 }
 
@@ -430,6 +464,7 @@ drain(void)
 
 	for (i = 0; i < nls; i++)
 		close(ls[i].fd);
+	pool_retire_all("shutting down");
 	reap();
 	log_info("shutting down: no longer accepting, %d session%s in "
 	    "flight, waiting at most %d s", nconn, nconn == 1 ? "" : "s",
@@ -452,8 +487,9 @@ listen_run(const struct vp_config *cfg, listen_reload_fn *rfn,
     session_frontend_fn *body)
 {
 	struct pollfd pfd[CONFIG_MAX_LISTEN];
+	struct timespec ts;
 	char err[256];
-	int i;
+	int i, wait_s;
 
 	cur = *cfg;
 	reload_fn = rfn;
@@ -472,9 +508,10 @@ listen_run(const struct vp_config *cfg, listen_reload_fn *rfn,
 		fatalx("listener sandbox: %s", err);
 	qmailsend_prepare(cur.qmail_send_hup, "/proc");
 	signals_catch();
+	pool_init(body, child_setup);
 	log_info("listening on %d address%s, at most %d connections, %d per "
-	    "source", nls, nls == 1 ? "" : "es", cur.max_connections,
-	    cur.max_per_source);
+	    "source, %d pre-forked", nls, nls == 1 ? "" : "es",
+	    cur.max_connections, cur.max_per_source, pool_want());
 	for (;;) {
 		if (got_chld)
 			reap();
@@ -482,7 +519,12 @@ listen_run(const struct vp_config *cfg, listen_reload_fn *rfn,
 			reload();
 		if (got_term)
 			drain();
-		if (ppoll(pfd, (nfds_t)nls, NULL, &waitmask) <= 0)
+		/* refilled here, after the accepts: off the clients' path */
+		wait_s = pool_fill(&cur, pool_want());
+		ts.tv_sec = wait_s;
+		ts.tv_nsec = 0;
+		if (ppoll(pfd, (nfds_t)nls, wait_s < 0 ? NULL : &ts,
+		    &waitmask) <= 0)
 			continue;
 		for (i = 0; i < nls; i++)
 			if (pfd[i].revents & POLLIN)

@@ -31,7 +31,7 @@ usage(void)
 	    "      max-connections max-per-source login-plaintext\n"
 	    "      lastauth-update program-delivery program-allow\n"
 	    "      write-file-max state-dir throttle throttle-base-delay\n"
-	    "      throttle-max-delay tls-cert tls-key tls-implicit\n");
+	    "      throttle-max-delay tls-cert tls-key tls-implicit prefork\n");
 	exit(1);
 }
 

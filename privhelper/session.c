@@ -2,7 +2,11 @@
  * session.c - per-connection setup. Everything privileged is opened here,
  * before the fork: directory fds of the trees, the audit sink, the
  * socketpair. The child drops to the frontend sandbox; this process closes
- * the client socket and becomes the sandboxed privhelper.
+ * the client socket and becomes the sandboxed privhelper. A pre-forked
+ * session (session_member, pool.h) does the same before it has a client
+ * and then waits for the listener's hand-off (handoff.h); what belongs
+ * to the connection (its id, peer, start time, default domain, recovery)
+ * starts at the hand-off.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +29,7 @@
 #include "audit.h"
 #include "ctx.h"
 #include "fs.h"
+#include "handoff.h"
 #include "helper.h"
 #include "log.h"
 #include "qmailsend.h"
@@ -92,8 +97,6 @@ static void
 open_trees(struct ph_ctx *ctx, const struct vp_config *cfg)
 {
 	char err[512];
-	unsigned char id[8];
-	size_t i;
 
 	ctx->cfg = cfg;
 	ctx->vpop_fd = open(cfg->vpopmail_dir, O_PATH | O_DIRECTORY |
@@ -105,6 +108,16 @@ open_trees(struct ph_ctx *ctx, const struct vp_config *cfg)
 		fatal("qmail-dir %s", cfg->qmail_dir);
 	if (audit_open(ctx, err, sizeof(err)) < 0)
 		fatalx("%s", err);
+}
+
+/* What belongs to the connection: its id, peer and default domain. */
+static void
+connection_start(struct ph_ctx *ctx, const char *peer)
+{
+	unsigned char id[8];
+	size_t i;
+
+	vp_strlcpy(ctx->peer, peer, sizeof(ctx->peer));
 	if (getrandom(id, sizeof(id), 0) != sizeof(id))
 		fatal("getrandom");
 	for (i = 0; i < sizeof(id); i++)
@@ -112,13 +125,14 @@ open_trees(struct ph_ctx *ctx, const struct vp_config *cfg)
 	default_domain(ctx);
 }
 
+/* The frontend child up to its sandbox; maxfd is the highest descriptor
+ * it may hold + 1 (its RLIMIT_NOFILE). */
 static void
-run_frontend(const struct vp_config *cfg, struct ph_ctx *ctx, int in,
-    int out, int hfd, session_frontend_fn *body)
+frontend_confine(const struct vp_config *cfg, struct ph_ctx *ctx, int hfd,
+    int maxfd, int implicit)
 {
 	struct sb_frontend_opts o;
 	char err[256];
-	int maxfd = in > out ? in : out;
 
 	log_set_role("frontend");
 	close(ctx->vpop_fd);
@@ -134,18 +148,52 @@ run_frontend(const struct vp_config *cfg, struct ph_ctx *ctx, int in,
 	o.uid = cfg->fe_uid;
 	o.gid = cfg->fe_gid;
 	o.empty_dir = cfg->empty_dir;
-	o.max_fd = (hfd > maxfd ? hfd : maxfd) + 1;
-	if (o.max_fd < 3)
-		o.max_fd = 3;
+	o.max_fd = maxfd < 3 ? 3 : maxfd;
 	/* For a client on a pipe, where MSG_NOSIGNAL does not apply. */
 	signal(SIGPIPE, SIG_IGN);
 	/* built before the fork: the sandbox opens no file; the key's
 	 * text goes, the helper signs (tls_key.h) */
 	tls_key_wipe();
-	fe_tls_configure(tls_server_ctx(), ctx->tls == TLS_IMPLICIT, hfd);
+	fe_tls_configure(tls_server_ctx(), implicit, hfd);
 	if (sb_frontend(&o, err, sizeof(err)) < 0)
 		fatalx("frontend sandbox: %s", err);
+}
+
+static void
+run_frontend(const struct vp_config *cfg, struct ph_ctx *ctx, int in,
+    int out, int hfd, session_frontend_fn *body)
+{
+	int maxfd = in > out ? in : out;
+
+	frontend_confine(cfg, ctx, hfd, (hfd > maxfd ? hfd : maxfd) + 1,
+	    ctx->tls == TLS_IMPLICIT);
 	body(in, out, hfd, cfg);
+	_exit(0);
+}
+
+/*
+ * A pre-forked frontend: sandboxed first, then it takes exactly one
+ * client socket from the listener's channel ctl and closes ctl, so no
+ * other descriptor can reach it. Nothing above its two sockets stays
+ * open, so the one it receives lands below its RLIMIT_NOFILE.
+ */
+static void
+run_member_frontend(const struct vp_config *cfg, struct ph_ctx *ctx,
+    int ctl, int hfd, session_frontend_fn *body)
+{
+	int top = hfd > ctl ? hfd : ctl, cfd;
+
+	if (top < 2)
+		top = 2;
+	(void)close_range((unsigned)top + 1, ~0U, 0);
+	frontend_confine(cfg, ctx, hfd, top + 2, 0);
+	if (handoff_wait(ctl, hfd) != 1)
+		_exit(0);	/* retired, or the helper is gone */
+	cfd = handoff_recv_fd(ctl);
+	close(ctl);
+	if (cfd < 0)
+		_exit(0);
+	body(cfd, cfd, hfd, cfg);
 	_exit(0);
 }
 
@@ -236,36 +284,29 @@ conn_log(const struct ph_ctx *ctx, const struct timespec *t0, int hstatus,
 	    ms / 1000, ms % 1000, result, ctx->failures);
 }
 
-void
-session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
-    session_frontend_fn *body)
-{
-	static struct ph_ctx ctx;
-	struct timespec t0;
-	char err[256];
-	int sp[2], status;
+static struct ph_ctx ctx;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	memset(&ctx, 0, sizeof(ctx));
-	vp_strlcpy(ctx.peer, peer, sizeof(ctx.peer));
+/* Everything before the fork: the trees, the audit sink, the TLS
+ * context, the seccomp filters, the socketpair. */
+static void
+prepare(const struct vp_config *cfg, int sp[2])
+{
+	char err[256];
+
 	open_trees(&ctx, cfg);
 	if (tls_server_prepare(cfg, err, sizeof(err)) < 0)
 		fatalx("%s", err);
-	ctx.tls = tls_server_implicit(cfg) ? TLS_IMPLICIT : TLS_NONE;
 	if (sb_prepare(err, sizeof(err)) < 0)
 		fatalx("sandbox: %s", err);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		fatal("socketpair");
-	switch (ctx.frontend_pid = fork()) {
-	case -1:
-		fatal("fork");
-	case 0:
-		close(sp[0]);
-		run_frontend(cfg, &ctx, in, out, sp[1], body);
-	}
-	close(sp[1]);
+}
+
+/* The helper after the fork, up to and including its sandbox. */
+static void
+helper_confine(const struct vp_config *cfg)
+{
 	log_set_role("helper");
-	drop_client(in, out);
 	/* the key stays here; the frontend asks for its signature */
 	tls_sign_keep(tls_key_take());
 	tls_server_forget();
@@ -275,11 +316,78 @@ session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
 	 * listener scanned already: they are inherited) */
 	qmailsend_session(cfg->qmail_send_hup, "/proc");
 	sandbox_helper(cfg);
+}
+
+static void __attribute__((noreturn))
+serve(int fd, const struct timespec *t0)
+{
+	int status;
+
 	/* a killed helper's half-done domain operation or stale index is
 	 * put right before this session reads anything (audited) */
 	(void)recover_run(&ctx);
-	status = helper_run(&ctx, sp[0]);
-	close(sp[0]);
-	conn_log(&ctx, &t0, status, reap_frontend(&ctx));
+	status = helper_run(&ctx, fd);
+	close(fd);
+	conn_log(&ctx, t0, status, reap_frontend(&ctx));
 	exit(status);
+}
+
+void
+session_serve(const struct vp_config *cfg, int in, int out, const char *peer,
+    session_frontend_fn *body)
+{
+	struct timespec t0;
+	int sp[2];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&ctx, 0, sizeof(ctx));
+	prepare(cfg, sp);
+	connection_start(&ctx, peer);
+	ctx.tls = tls_server_implicit(cfg) ? TLS_IMPLICIT : TLS_NONE;
+	switch (ctx.frontend_pid = fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		close(sp[0]);
+		run_frontend(cfg, &ctx, in, out, sp[1], body);
+	}
+	close(sp[1]);
+	drop_client(in, out);
+	helper_confine(cfg);
+	serve(sp[0], &t0);
+}
+
+void
+session_member(const struct vp_config *cfg, int ctl, int fe_ctl,
+    session_frontend_fn *body)
+{
+	struct timespec t0;
+	char peer[HANDOFF_PEER_MAX];
+	unsigned flags;
+	int sp[2];
+
+	memset(&ctx, 0, sizeof(ctx));
+	prepare(cfg, sp);
+	/* members serve plain listeners; starttls stays possible */
+	ctx.tls = TLS_NONE;
+	switch (ctx.frontend_pid = fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		close(sp[0]);
+		close(ctl);
+		run_member_frontend(cfg, &ctx, fe_ctl, sp[1], body);
+	}
+	close(sp[1]);
+	close(fe_ctl);
+	helper_confine(cfg);
+	/* idle until the listener hands a connection over; retired (end
+	 * of file) or a frontend gone before it: no connection, no log */
+	if (handoff_wait(ctl, sp[0]) != 1 ||
+	    handoff_recv_peer(ctl, &flags, peer, sizeof(peer)) < 0)
+		_exit(0);
+	close(ctl);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	connection_start(&ctx, peer);
+	serve(sp[0], &t0);
 }

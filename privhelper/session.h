@@ -18,6 +18,15 @@ typedef void session_frontend_fn(int in, int out, int hfd,
 void	session_serve(const struct vp_config *, int in, int out,
 	    const char *peer, session_frontend_fn *) __attribute__((noreturn));
 
+/* A pre-forked session (pool.h), in a child of the listener: sets up
+ * both processes and their sandboxes, then waits for the hand-off
+ * (handoff.h): the peer on ctl (the helper's channel), the client socket
+ * on fe_ctl (the frontend's, passed on to the frontend and closed here).
+ * Serves that one connection and exits like session_serve; exits 0
+ * without a connection when retired (ctl closed). */
+void	session_member(const struct vp_config *, int ctl, int fe_ctl,
+	    session_frontend_fn *) __attribute__((noreturn));
+
 /* The peer address: TCPREMOTEIP when it is a valid IP literal, else
  * getpeername() of fd, else "unknown". */
 void	session_peer(int fd, char *buf, size_t len);

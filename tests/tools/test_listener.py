@@ -111,6 +111,12 @@ class Daemon:
             self.p.send_signal(signal.SIGKILL)
         self.p.wait()
         self.err.close()
+        # a sanitizer build reports into the same log
+        bad = [x for x in ('Sanitizer', 'runtime error:')
+               if x in self.log()]
+        if bad:
+            ok(False, 'the daemon log has a sanitizer report: %s'
+               % self.log()[-2000:])
 
 
 def connect(port, src='127.0.0.1', host='127.0.0.1', family=socket.AF_INET):
@@ -495,4 +501,5 @@ def main():
     sys.exit(1 if failed else 0)
 
 
-main()
+if __name__ == '__main__':
+    main()
