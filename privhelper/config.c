@@ -31,6 +31,7 @@ config_defaults(struct vp_config *c)
 	c->timeout = 60;
 	c->max_connections = 100;
 	c->max_per_source = 10;
+	c->prefork = 4;
 	c->login_plaintext = POL_PLAINTEXT_ALLOW;
 	c->clear_passwords = 0;
 	c->qmail_send_hup = 1;
@@ -249,6 +250,19 @@ config_set(struct vp_config *c, const char *key, const char *v, char *err,
 	if (strcmp(key, "max-per-source") == 0)
 		return set_count(&c->max_per_source, v, key,
 		    CONFIG_MAX_CONNECTIONS, err, errlen);
+	if (strcmp(key, "prefork") == 0) {
+		/* 0 (off) is allowed, unlike the caps */
+		if (strcmp(v, "0") == 0) {
+			c->prefork = 0;
+			return 0;
+		}
+		if (set_count(&c->prefork, v, key, CONFIG_MAX_PREFORK, err,
+		    errlen) == 0)
+			return 0;
+		snprintf(err, errlen, "prefork: expected a number 0..%d",
+		    CONFIG_MAX_PREFORK);
+		return -1;
+	}
 	if (strcmp(key, "login-plaintext") == 0)
 		return set_plaintext(&c->login_plaintext, v, err, errlen);
 	if (strcmp(key, "tls-cert") == 0)

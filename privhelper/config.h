@@ -15,6 +15,7 @@
 #define CONFIG_MAX_LISTEN	8
 #define CONFIG_VALUE_MAX	1024
 #define CONFIG_MAX_CONNECTIONS	4096	/* upper bound of max-connections */
+#define CONFIG_MAX_PREFORK	64	/* upper bound of prefork */
 #define CONFIG_WRITE_FILE_MAX	(1024ULL * 1024)	/* default */
 #define CONFIG_WRITE_FILE_LIMIT	(1024ULL * 1024 * 1024)	/* largest setting */
 
@@ -38,6 +39,7 @@ struct vp_config {
 	int	nlisten;
 	int	max_connections;	/* listener: sessions at once */
 	int	max_per_source;		/* listener: per address (IPv6: /64) */
+	int	prefork;		/* listener: idle pre-forked sessions */
 	int	login_plaintext;	/* enum pol_plaintext (plaintext.h) */
 	char	tls_cert[PATH_MAX];	/* PEM chain; "": no TLS */
 	char	tls_key[PATH_MAX];	/* PEM private key */
