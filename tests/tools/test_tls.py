@@ -568,7 +568,8 @@ def test_key_location(root, c, name):
         print('skip - key location (%s): reading another process\'s '
               'memory needs root' % name)
         return
-    d = Daemon(root, tls_conf(c[0], c[1]))
+    # prefork = 0: the session is then the listener's only child
+    d = Daemon(root, 'prefork = 0\n' + tls_conf(c[0], c[1]))
     try:
         s = tls_connect(d.tport)
         ok(read_line(s) == GREETING, 'a TLS session (%s) to look into'
@@ -644,7 +645,8 @@ def test_loaded_only_with_tls(root, a):
     a daemon without TLS never maps libssl/libcrypto in the listener, the
     helper or the frontend of a logged-in session; a SIGHUP that adds a
     certificate loads it in the listener and starttls then works."""
-    d = Daemon(root, tls=False)
+    # prefork = 0: the session is then the listener's only child
+    d = Daemon(root, 'prefork = 0\n', tls=False)
     try:
         p = connect(d.pport)
         r = [read_line(p)] + converse(p, [b'login admin@example.com secret'])
@@ -656,7 +658,7 @@ def test_loaded_only_with_tls(root, a):
         check_maps('no TLS', [('listener', d.p.pid), ('helper', pids[0]),
                               ('frontend', pids[1])], False)
         p.close()
-        d.write_conf(tls_conf(a[0], a[1]))
+        d.write_conf('prefork = 0\n' + tls_conf(a[0], a[1]))
         d.p.send_signal(signal.SIGHUP)
         ok(d.wait_log('configuration reloaded'),
            'SIGHUP adds tls-cert and tls-key')
