@@ -1166,6 +1166,8 @@ run_case_prep(const char *name, int (*prep)(void), void (*fn)(int),
 	fflush(stdout);
 	if ((pid = fork()) == 0) {
 		close(sp[0]);
+		/* the helper's process has no use for it (memcheck: lost) */
+		manifest_free(before, nb);
 		helper_child(sp[1]);
 	}
 	close(sp[1]);
