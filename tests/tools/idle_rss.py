@@ -6,7 +6,7 @@ tcpserver), logs in as the fixture's admin (in TLS with "tls": implicit
 TLS with a throwaway EC certificate), and prints Rss and Pss (kB, from
 /proc/PID/smaps_rollup) of the helper and the frontend after the login
 and after N user_info commands on the same connection (default 10,000).
-"maps" adds Rss/Pss per mapped file (anonymous mappings by their name:
+"maps" adds Rss/Pss/Private_Dirty per mapped file (anonymous mappings by their name:
 [heap], [stack], "anon"). Not a test: a measuring tool for
 docs/PERFORMANCE.md; every figure is read from the live processes.
 """
@@ -34,9 +34,11 @@ def rollup(pid):
 
 
 def per_mapping(pid):
-    """{name: [rss, pss]} summed over the mappings of each file."""
+    """{name: [rss, pss, private dirty]} summed over the mappings of each
+    file."""
     out = {}
     name = None
+    keys = {'Rss:': 0, 'Pss:': 1, 'Private_Dirty:': 2}
     with open('/proc/%d/smaps' % pid) as f:
         for line in f:
             parts = line.split()
@@ -44,11 +46,9 @@ def per_mapping(pid):
                 name = parts[5] if len(parts) > 5 else 'anon'
                 name = os.path.basename(name) if name.startswith('/') \
                     else name
-                out.setdefault(name, [0, 0])
-            elif parts[0] == 'Rss:':
-                out[name][0] += int(parts[1])
-            elif parts[0] == 'Pss:':
-                out[name][1] += int(parts[1])
+                out.setdefault(name, [0, 0, 0])
+            elif parts[0] in keys:
+                out[name][keys[parts[0]]] += int(parts[1])
     return out
 
 
@@ -83,10 +83,11 @@ def report(label, pids, maps):
                  r['Anonymous']))
         if maps:
             m = per_mapping(pid)
-            for name, (rss, pss) in sorted(m.items(),
-                                           key=lambda x: -x[1][0]):
+            for name, (rss, pss, dirty) in sorted(m.items(),
+                                                  key=lambda x: -x[1][0]):
                 if rss:
-                    print('    %-34s Rss %6d  Pss %6d' % (name, rss, pss))
+                    print('    %-34s Rss %6d  Pss %6d  Private_Dirty %6d'
+                          % (name, rss, pss, dirty))
 
 
 def main(argv):
