@@ -340,6 +340,8 @@ accept_one(const struct listener *l)
 	pid_t pid;
 	int cfd, i;
 
+	/* accept4 fills only the family's part (nothing for AF_UNIX) */
+	memset(&ss, 0, sizeof(ss));
 	if ((cfd = accept4(l->fd, (struct sockaddr *)&ss, &sl,
 	    SOCK_CLOEXEC)) < 0)
 		return;

@@ -57,6 +57,7 @@ session_peer(int fd, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len, "unknown");
+	memset(&ss, 0, sizeof(ss));	/* getpeername fills only the family's part */
 	if (getpeername(fd, (struct sockaddr *)&ss, &sl) < 0)
 		return;
 	if (ss.ss_family == AF_INET)
