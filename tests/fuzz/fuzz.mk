@@ -38,6 +38,10 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 
 # fuzz_frontend wraps _exit (fe_end) to return to the fuzzer.
 $(FUZZ_BUILD)/fuzz_frontend: FUZZ_LDEXTRA := -Wl,--wrap=_exit
+# fuzz_helper memoises crypt_r (same bytes, less time) and makes
+# getrandom a fixed sequence per run (reproducible runs).
+$(FUZZ_BUILD)/fuzz_helper: FUZZ_LDEXTRA := -Wl,--wrap=crypt_r \
+	-Wl,--wrap=getrandom
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	$(FUZZ_CC) $(CPPFLAGS) -Itests $(FUZZ_CFLAGS) -fsanitize=fuzzer \
 	    $(FUZZ_LDEXTRA) -o $@ $< $(FUZZ_LIB) $(LDLIBS)
