@@ -288,9 +288,10 @@ edit_locked(int dirfd, const char *file, const char *index,
 		return -1;
 	if (fd < 0 && !ed->insert)
 		return 0;	/* never create a file to remove from it */
+	/* the failures in the order of the steps (bugprone-branch-clone) */
 	if (atomic_begin(dirfd, file, (uid_t)-1, (gid_t)-1, 0644, &ed->af) < 0)
 		r = -1;
-	else if (edit_all(fd, ed) < 0) {
+	else if (edit_all(fd, ed) < 0) {	/* NOLINT(bugprone-branch-clone) */
 		e = errno;
 		atomic_abort(&ed->af);
 		errno = e;
@@ -531,12 +532,12 @@ has_line(int dirfd, const char *file, const char *want)
 	char line[LF_LINE_MAX + 1];
 	struct lf_reader r;
 	size_t n, wn = strlen(want);
-	int fd, nl, k, found = 0;
+	int fd, nl, found = 0;
 
 	if ((fd = lf_open(dirfd, file)) < 0)
 		return errno == ENOENT ? 0 : -1;
 	lf_init(&r, fd);
-	while (!found && (k = lf_next(&r, line, sizeof(line), &n, &nl)) == 1)
+	while (!found && lf_next(&r, line, sizeof(line), &n, &nl) == 1)
 		found = n == wn && memcmp(line, want, n) == 0;
 	close(fd);
 	return found;
