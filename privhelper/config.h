@@ -44,6 +44,7 @@ struct vp_config {
 	char	tls_cert[PATH_MAX];	/* PEM chain; "": no TLS */
 	char	tls_key[PATH_MAX];	/* PEM private key */
 	int	tls_implicit;		/* fds 0/1 start with a handshake */
+	char	file[PATH_MAX];	/* the file read (main.c); "" if none */
 	/* resolved by config_check */
 	uid_t	fe_uid;
 	gid_t	fe_gid;

@@ -484,6 +484,25 @@ drain(void)
 	exit(0);
 }
 
+/* The paths of the configuration at start: the listener's Landlock
+ * rules (sandbox.h); a SIGHUP cannot widen them. */
+static int
+listener_fs(const struct vp_config *c, char *err, size_t errlen)
+{
+	struct sb_listener_fs o;
+
+	memset(&o, 0, sizeof(o));
+	o.config_file = c->file;
+	o.vpopmail_dir = c->vpopmail_dir;
+	o.qmail_dir = c->qmail_dir;
+	o.state_dir = c->state_dir;
+	o.audit_log = c->audit_log[0] == '/' ? c->audit_log : NULL;
+	o.tls_cert = c->tls_cert;
+	o.tls_key = c->tls_key;
+	o.empty_dir = c->empty_dir;
+	return sb_listener_fs(&o, err, errlen);
+}
+
 void
 listen_run(const struct vp_config *cfg, listen_reload_fn *rfn,
     session_frontend_fn *body)
@@ -506,7 +525,8 @@ listen_run(const struct vp_config *cfg, listen_reload_fn *rfn,
 	nls = cur.nlisten;
 	if (tls_server_load(&cur, err, sizeof(err)) < 0)
 		fatalx("%s", err);
-	if (sb_listener(err, sizeof(err)) < 0)
+	if (sb_listener(err, sizeof(err)) < 0 || listener_fs(&cur, err,
+	    sizeof(err)) < 0)
 		fatalx("listener sandbox: %s", err);
 	qmailsend_prepare(cur.qmail_send_hup, "/proc");
 	signals_catch();

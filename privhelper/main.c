@@ -15,6 +15,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "session.h"
+#include "util.h"
 
 static int	  g_argc;
 static char	**g_argv;
@@ -88,6 +89,7 @@ static int
 build_config(struct vp_config *cfg, char *err, size_t errlen)
 {
 	config_defaults(cfg);
+	vp_strlcpy(cfg->file, g_file, sizeof(cfg->file));
 	if (config_load(cfg, g_file, !g_explicit_file, err, errlen) < 0 ||
 	    apply_flags(cfg, err, errlen) < 0 ||
 	    config_check(cfg, err, errlen) < 0)

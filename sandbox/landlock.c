@@ -1,5 +1,6 @@
 /*
- * landlock.c - filesystem confinement with Landlock. sb_landlock_abi() is
+ * landlock.c - filesystem confinement with Landlock. sb_landlock_abi() and
+ * sb_landlock_rules() (a list of paths and rights: the listener) are
  * public; sb_landlock_deny_all() (frontend: no filesystem at all) and
  * sb_landlock_beneath() (helper: only its trees) are for sandbox.c.
  *
@@ -10,6 +11,7 @@
  * functions succeed without doing anything: seccomp, chroot and the uid
  * switch still hold, and callers can see the gap via sb_landlock_abi().
  */
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -203,6 +205,123 @@ sb_landlock_beneath(const char *const *paths, int npaths, char *err,
 		rc = add_tree(fd, dfd[i], paths[i], fs_rights(abi), err,
 		    errlen);
 	close_all(dfd, npaths);
+	if (rc == -1) {
+		close(fd);
+		return -1;
+	}
+	return restrict_self(fd, err, errlen);
+}
+
+/* ---- sb_landlock_rules(): a ruleset from a list (the listener) ---- */
+
+#define SB_LL_MAX_RULES		32
+/* What a rule on a file (not a directory) may carry. */
+#define SB_LL_FILE_RIGHTS	(LANDLOCK_ACCESS_FS_EXECUTE | \
+	LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE | \
+	LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
+
+static uint64_t
+ll_bits(unsigned r)
+{
+	uint64_t b = 0;
+
+	if (r & SB_LL_READ_FILE)
+		b |= LANDLOCK_ACCESS_FS_READ_FILE;
+	if (r & SB_LL_READ_DIR)
+		b |= LANDLOCK_ACCESS_FS_READ_DIR;
+	if (r & SB_LL_WRITE_FILE)
+		b |= LANDLOCK_ACCESS_FS_WRITE_FILE;
+	if (r & SB_LL_TRUNCATE)
+		b |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (r & SB_LL_MAKE_REG)
+		b |= LANDLOCK_ACCESS_FS_MAKE_REG;
+	if (r & SB_LL_MAKE_DIR)
+		b |= LANDLOCK_ACCESS_FS_MAKE_DIR;
+	if (r & SB_LL_MAKE_SYM)
+		b |= LANDLOCK_ACCESS_FS_MAKE_SYM;
+	if (r & SB_LL_REMOVE)
+		b |= LANDLOCK_ACCESS_FS_REMOVE_FILE |
+		    LANDLOCK_ACCESS_FS_REMOVE_DIR;
+	if (r & SB_LL_REFER)
+		b |= LANDLOCK_ACCESS_FS_REFER;
+	return b;
+}
+
+/* Abstract unix sockets are scoped (nothing of the daemon uses one);
+ * signals are not: the helper signals qmail-send. */
+static int
+create_rules_ruleset(int abi, char *err, size_t errlen)
+{
+	struct sb_ll_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.handled_fs = fs_rights(abi);
+	if (abi >= 4)
+		a.handled_net = LANDLOCK_ACCESS_NET_BIND_TCP |
+		    LANDLOCK_ACCESS_NET_CONNECT_TCP;
+	if (abi >= 6)
+		a.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
+	fd = (int)syscall(__NR_landlock_create_ruleset, &a, attr_size(abi), 0);
+	if (fd == -1)
+		return sb_err(err, errlen, "landlock_create_ruleset (ABI %d): "
+		    "%s", abi, strerror(errno));
+	return fd;
+}
+
+/* Opens every rule's path (-1 on the first that fails; an optional one
+ * that does not exist gets fd -1); rights are masked to the kernel's
+ * ABI and, for a file, to what a file rule may carry. */
+static int
+open_rules(const struct sb_ll_rule *rules, int n, int abi, int *fds,
+    uint64_t *rights, char *err, size_t errlen)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = open(rules[i].path, O_PATH | O_CLOEXEC);
+		if (fds[i] == -1 && errno == ENOENT &&
+		    (rules[i].rights & SB_LL_OPTIONAL))
+			continue;
+		if (fds[i] == -1 || fstat(fds[i], &st) == -1) {
+			sb_err(err, errlen, "landlock: %s: %s", rules[i].path,
+			    strerror(errno));
+			close_all(fds, fds[i] == -1 ? i : i + 1);
+			return -1;
+		}
+		rights[i] = ll_bits(rules[i].rights) & fs_rights(abi);
+		if (!S_ISDIR(st.st_mode))
+			rights[i] &= SB_LL_FILE_RIGHTS;
+	}
+	return 0;
+}
+
+int
+sb_landlock_rules(const struct sb_ll_rule *rules, int n, char *err,
+    size_t errlen)
+{
+	uint64_t rights[SB_LL_MAX_RULES];
+	int abi, fds[SB_LL_MAX_RULES], fd, i, rc = 0;
+
+	if (n < 0 || n > SB_LL_MAX_RULES)
+		return sb_err(err, errlen, "landlock: %d rules", n);
+	abi = sb_landlock_abi();
+	if (open_rules(rules, n, abi, fds, rights, err, errlen) == -1)
+		return -1;
+	if (abi == 0 || (fd = create_rules_ruleset(abi, err, errlen)) == -1) {
+		for (i = 0; i < n; i++)
+			if (fds[i] != -1)
+				close(fds[i]);
+		return abi == 0 ? 0 : -1;
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		if (fds[i] != -1 && rights[i] != 0)
+			rc = add_tree(fd, fds[i], rules[i].path, rights[i], err,
+			    errlen);
+	for (i = 0; i < n; i++)
+		if (fds[i] != -1)
+			close(fds[i]);
 	if (rc == -1) {
 		close(fd);
 		return -1;

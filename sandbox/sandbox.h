@@ -45,4 +45,49 @@ int	sb_listener(char *err, size_t errlen);
 /* Landlock ABI of the running kernel (0 when unavailable). */
 int	sb_landlock_abi(void);
 
+/*
+ * The listener's file-system confinement (sandbox/listener.c), applied
+ * right after sb_listener() and inherited by every session, under their
+ * own rulesets. Paths are those of the configuration at start; NULL or ""
+ * means not configured. SECURITY.md lists the resulting rules.
+ */
+struct sb_listener_fs {
+	const char	*config_file;	/* read (SIGHUP) */
+	const char	*vpopmail_dir;	/* the helper's trees: read+write */
+	const char	*qmail_dir;	/* its users/ and control/ */
+	const char	*state_dir;	/* throttle file: read+write+create */
+	const char	*audit_log;	/* a path: append+create in its dir */
+	const char	*tls_cert;	/* read (SIGHUP) */
+	const char	*tls_key;
+	const char	*empty_dir;	/* the frontend's chroot: list */
+};
+
+int	sb_listener_fs(const struct sb_listener_fs *, char *err, size_t errlen);
+
+/* One rule of sb_landlock_rules(): a file or directory (followed if a
+ * symlink) and what may be done to it or beneath it. */
+enum {
+	SB_LL_READ_FILE	= 1 << 0,
+	SB_LL_READ_DIR	= 1 << 1,	/* list */
+	SB_LL_WRITE_FILE = 1 << 2,
+	SB_LL_TRUNCATE	= 1 << 3,
+	SB_LL_MAKE_REG	= 1 << 4,
+	SB_LL_MAKE_DIR	= 1 << 5,
+	SB_LL_MAKE_SYM	= 1 << 6,
+	SB_LL_REMOVE	= 1 << 7,	/* files and directories */
+	SB_LL_REFER	= 1 << 8,	/* rename across directories */
+	SB_LL_OPTIONAL	= 1 << 15	/* a missing path is left out */
+};
+
+struct sb_ll_rule {
+	const char	*path;
+	unsigned	 rights;
+};
+
+/* A ruleset handling every file right the kernel knows, TCP bind/connect
+ * and abstract unix sockets, granting only the rules; applied to the
+ * calling process. Every path is opened first, also without Landlock. */
+int	sb_landlock_rules(const struct sb_ll_rule *, int n, char *err,
+	    size_t errlen);
+
 #endif

@@ -15,6 +15,13 @@
  *        printed with the reason, not counted;
  *  SKIP  cannot be shown here (no ia32 entry in the kernel, no Landlock,
  *        or meaningless as non-root); printed with the reason, not counted.
+ *
+ * The listener's Landlock ruleset (sb_listener_fs) is then checked path by
+ * path beyond the table: what it must still allow (the helper's trees,
+ * state dir, audit log, the files a SIGHUP rereads, NSS, /proc) and what
+ * it must deny (/etc/shadow, /root, a file beside a shared directory's
+ * configuration, reading or removing the audit log); and on a kernel
+ * without Landlock (hidden by a seccomp filter) it must still start.
  */
 #include <sys/mount.h>
 #include <sys/ptrace.h>
@@ -23,8 +30,10 @@
 #include <sys/syscall.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <seccomp.h>
 #include <stdint.h>
 
 #include "sandbox.h"
@@ -44,7 +53,7 @@ static const char *const role_name[NROLES] = {
 	"frontend", "helper", "listener"
 };
 static const char *const act_name[NACTS] = {
-	"open /etc/passwd", "openat outside tree", "openat2 outside tree",
+	"open /etc/passwd (*)", "openat outside tree", "openat2 outside tree",
 	"create file outside tree", "execve /bin/true", "socket AF_INET",
 	"connect to 127.0.0.1", "ptrace TRACEME", "setuid(0)",
 	"mount tmpfs", "i386 int 0x80", "x32 syscall"
@@ -56,6 +65,15 @@ static char	empty_dir[DIRLEN];	/* frontend chroot */
 static char	tree[DIRLEN];		/* helper's Landlock tree */
 static char	outside[DIRLEN];	/* writable, outside every tree */
 static char	secret[DIRLEN + 16];	/* a readable file outside */
+/* the listener's configuration (sb_listener_fs) */
+static char	qmail[DIRLEN];		/* users/ and control/ */
+static char	state[DIRLEN];
+static char	logdir[DIRLEN];		/* audit.log, not there at first */
+static char	tlsdir[DIRLEN];		/* cert.pem, key.pem, renewed.pem */
+static char	confdir[DIRLEN];	/* vpopmaild.conf when no /var/tmp */
+static char	conf[DIRLEN + 32];	/* the configuration file */
+static char	sibling[DIRLEN + 32];	/* beside it in /var/tmp, or "" */
+static char	p_audit[DIRLEN + 32], p_cert[DIRLEN + 32], p_key[DIRLEN + 32];
 static struct sockaddr_in peer;		/* a local listening socket */
 static int	sock = -1;
 static char	cell[NROLES][NACTS][40];
@@ -102,13 +120,25 @@ apply_helper(void *a)
 	return 0;
 }
 
+/* As listen.c: sb_listener, then the Landlock ruleset of its paths. */
 static int
 apply_listener(void *a)
 {
+	struct sb_listener_fs o;
 	char err[256];
 
 	(void)a;
-	if (sb_listener(err, sizeof(err)) == -1) {
+	memset(&o, 0, sizeof(o));
+	o.config_file = conf;
+	o.vpopmail_dir = tree;
+	o.qmail_dir = qmail;
+	o.state_dir = state;
+	o.audit_log = p_audit;
+	o.tls_cert = p_cert;
+	o.tls_key = p_key;
+	o.empty_dir = empty_dir;
+	if (sb_listener(err, sizeof(err)) == -1 ||
+	    sb_listener_fs(&o, err, sizeof(err)) == -1) {
 		dprintf(2, "sb_listener: %s\n", err);
 		return -1;
 	}
@@ -128,6 +158,8 @@ static const sbt_fn apply_of[NROLES] = {
 
 /* ---- the actions; each returns 0 if it got through ---- */
 
+static enum role cur_role;
+
 static int
 do_act(enum act a)
 {
@@ -138,7 +170,9 @@ do_act(enum act a)
 
 	switch (a) {
 	case A_OPEN:
-		return sbt_rc(syscall(SYS_open, "/etc/passwd", O_RDONLY));
+		/* the listener may read /etc/passwd (NSS, frontend-user) */
+		return sbt_rc(syscall(SYS_open, cur_role == R_LISTENER ?
+		    secret : "/etc/passwd", O_RDONLY));
 	case A_OPENAT:
 		return sbt_rc(openat(AT_FDCWD, secret, O_RDONLY));
 	case A_OPENAT2:
@@ -208,10 +242,18 @@ expect_of(enum role r, enum act a, const char **why)
 	if (r == R_LISTENER) {
 		switch (a) {
 		case A_OPEN: case A_OPENAT: case A_OPENAT2: case A_WRITE:
-			*why = "by design: opens config, trees, audit log per "
-			    "connection; no Landlock (SECURITY.md)";
+			if (sb_landlock_abi() == 0) {
+				*why = "no Landlock in this kernel";
+				return E_SKIP;
+			}
+			return E_DENY;
+		case A_CONNECT:
+			if (sb_landlock_abi() >= 4)
+				return E_DENY;	/* Landlock: no TCP connect */
+			*why = "by design: Landlock ABI < 4 cannot refuse TCP "
+			    "connect; children confine sockets";
 			return E_NA;
-		case A_SOCKET: case A_CONNECT:
+		case A_SOCKET:
 			*why = "by design: listens and accepts; children "
 			    "confine sockets";
 			return E_NA;
@@ -261,6 +303,7 @@ run_cell(enum role r, enum act a)
 		return;
 	}
 	cur_act = a;
+	cur_role = r;
 	st = sbt_run(pre, apply_of[r], act, NULL);
 	if (sbt_sigsys(st))
 		snprintf(cell[r][a], sizeof(cell[r][a]), "KILLED");
@@ -303,6 +346,223 @@ baseline(void)
 	has_ia32 = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+/* ---- the listener's Landlock rules, path by path ---- */
+
+enum op { OP_READ, OP_LIST, OP_WRITE, OP_APPEND, OP_CREATE, OP_MKDIR,
+	OP_UNLINK, OP_RW, OP_TREE };
+
+struct lcheck {
+	const char	*what;
+	enum op		 op;
+	const char	*path;
+	int		 allow;		/* else denied */
+	int		 root_only;	/* unreadable for others anyway */
+};
+
+static const struct lcheck *cur_check;
+
+/* In dir: mkdir, create+write+truncate, rename across directories,
+ * remove; what the helper does in its trees. */
+static int
+op_tree(const char *dir)
+{
+	char d[DIRLEN + 64], f[DIRLEN + 72], g[DIRLEN + 64];
+	int fd;
+
+	snprintf(d, sizeof(d), "%s/d.%ld", dir, (long)getpid());
+	snprintf(f, sizeof(f), "%s/f", d);
+	snprintf(g, sizeof(g), "%s/g.%ld", dir, (long)getpid());
+	if (mkdir(d, 0700) == -1 ||
+	    (fd = open(f, O_CREAT | O_EXCL | O_RDWR, 0600)) == -1)
+		return sbt_rc(-1);
+	if (write(fd, "x", 1) != 1 || ftruncate(fd, 0) == -1 ||
+	    close(fd) == -1 || rename(f, g) == -1 || unlink(g) == -1 ||
+	    rmdir(d) == -1)
+		return sbt_rc(-1);
+	return 0;
+}
+
+static int
+do_op(enum op op, const char *path)
+{
+	char buf[DIRLEN + 64];
+	int fd, rc;
+
+	switch (op) {
+	case OP_READ:
+	case OP_LIST:
+		fd = open(path, O_RDONLY | (op == OP_LIST ? O_DIRECTORY : 0));
+		if (fd == -1)
+			return sbt_rc(-1);
+		rc = op == OP_READ ? (int)read(fd, buf, 1) :
+		    (int)syscall(SYS_getdents64, fd, buf, sizeof(buf));
+		close(fd);
+		return sbt_rc(rc < 0 ? -1 : 0);
+	case OP_WRITE:
+	case OP_APPEND:
+	case OP_RW:
+		fd = open(path, op == OP_RW ? O_RDWR : op == OP_WRITE ?
+		    O_WRONLY : O_WRONLY | O_APPEND | O_CREAT, 0600);
+		if (fd == -1)
+			return sbt_rc(-1);
+		close(fd);
+		return 0;
+	case OP_CREATE:
+		snprintf(buf, sizeof(buf), "%s/new.%ld", path, (long)getpid());
+		if ((fd = open(buf, O_CREAT | O_EXCL | O_WRONLY, 0600)) == -1)
+			return sbt_rc(-1);
+		close(fd);
+		unlink(buf);
+		return 0;
+	case OP_MKDIR:
+		snprintf(buf, sizeof(buf), "%s/dir.%ld", path, (long)getpid());
+		if (mkdir(buf, 0700) == -1)
+			return sbt_rc(-1);
+		rmdir(buf);
+		return 0;
+	case OP_UNLINK:
+		return sbt_rc(unlink(path));
+	case OP_TREE:
+		return op_tree(path);
+	}
+	return ENOSYS;
+}
+
+static int
+check_act(void *a)
+{
+	(void)a;
+	return do_op(cur_check->op, cur_check->path);
+}
+
+static void
+run_lcheck(const struct lcheck *c)
+{
+	char how[128];
+	int st;
+
+	if (c->path[0] == '\0') {
+		sbt_skip("listener: %s: no /var/tmp to put the file in",
+		    c->what);
+		return;
+	}
+	if (c->root_only && !as_root) {
+		sbt_skip("listener: %s: not root, denied by its mode anyway",
+		    c->what);
+		return;
+	}
+	cur_check = c;
+	/* a denial proves something only if the action works unconfined;
+	 * removing a file of our own is not in doubt and would lose it */
+	if (!c->allow && c->op != OP_UNLINK) {
+		st = sbt_run(NULL, apply_none, check_act, NULL);
+		sbt_check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "baseline: "
+		    "%s works unconfined (%s)", c->what,
+		    sbt_how(st, how, sizeof(how)));
+	}
+	st = sbt_run(NULL, apply_listener, check_act, NULL);
+	if (c->allow)
+		sbt_check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "listener: "
+		    "%s is allowed (%s)", c->what, sbt_how(st, how,
+		    sizeof(how)));
+	else
+		sbt_check(sbt_errno(st) && WEXITSTATUS(st) == EACCES,
+		    "listener: %s is denied with EACCES (%s)", c->what,
+		    sbt_how(st, how, sizeof(how)));
+}
+
+static void
+listener_rules_check(void)
+{
+	char users[DIRLEN + 16], control[DIRLEN + 16], thr[DIRLEN + 16],
+	    renewed[DIRLEN + 32];
+	const struct lcheck checks[] = {
+		{ "read the configuration file", OP_READ, conf, 1, 0 },
+		{ "write the configuration file", OP_WRITE, conf, 0, 0 },
+		{ "read a file beside the configuration in /var/tmp "
+		  "(shared: the file alone is allowed)", OP_READ, sibling, 0,
+		  0 },
+		{ "read a certificate renewed beside tls-cert", OP_READ,
+		  renewed, 1, 0 },
+		{ "create a file beside tls-cert", OP_CREATE, tlsdir, 0, 0 },
+		{ "vpopmail-dir: mkdir, create, write, truncate, rename, "
+		  "remove", OP_TREE, tree, 1, 0 },
+		{ "qmail-dir/users: the same", OP_TREE, users, 1, 0 },
+		{ "qmail-dir/control: the same", OP_TREE, control, 1, 0 },
+		{ "create a file in qmail-dir itself", OP_CREATE, qmail, 0,
+		  0 },
+		{ "state-dir: create and write the throttle file", OP_APPEND,
+		  thr, 1, 0 },
+		{ "audit-log: create and append", OP_APPEND, p_audit, 1, 0 },
+		{ "audit-log: read it back", OP_READ, p_audit, 0, 0 },
+		{ "audit-log: remove it", OP_UNLINK, p_audit, 0, 0 },
+		{ "list empty-dir", OP_LIST, empty_dir, 1, 0 },
+		{ "read /proc/self/status", OP_READ, "/proc/self/status", 1,
+		  0 },
+		{ "open /dev/null read+write", OP_RW, "/dev/null", 1, 0 },
+		{ "read /etc/passwd (NSS)", OP_READ, "/etc/passwd", 1, 0 },
+		{ "read /etc/shadow", OP_READ, "/etc/shadow", 0, 1 },
+		{ "list /root", OP_LIST, "/root", 0, 1 },
+		{ "read a file outside every tree", OP_READ, secret, 0, 0 },
+		{ "mkdir outside every tree", OP_MKDIR, outside, 0, 0 },
+	};
+	size_t i;
+
+	if (sb_landlock_abi() == 0) {
+		sbt_skip("listener: every Landlock rule (no Landlock in this "
+		    "kernel)");
+		return;
+	}
+	snprintf(users, sizeof(users), "%s/users", qmail);
+	snprintf(control, sizeof(control), "%s/control", qmail);
+	snprintf(thr, sizeof(thr), "%s/throttle", state);
+	snprintf(renewed, sizeof(renewed), "%s/renewed.pem", tlsdir);
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		run_lcheck(&checks[i]);
+}
+
+/* ---- a kernel without Landlock ---- */
+
+static int
+hide_landlock(void *a)
+{
+	static const int nrs[] = { SCMP_SYS(landlock_create_ruleset),
+	    SCMP_SYS(landlock_add_rule), SCMP_SYS(landlock_restrict_self) };
+	scmp_filter_ctx ctx;
+	size_t i;
+	int rc = 0;
+
+	(void)a;
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nrs[i], 0);
+	if (rc == 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return rc != 0;
+}
+
+/* The listener starts as before (only its seccomp and capabilities),
+ * reads outside, and exec still kills it. */
+static void
+listener_without_landlock(void)
+{
+	char how[128];
+	int st;
+
+	cur_role = R_LISTENER;
+	cur_act = A_OPENAT;
+	st = sbt_run(hide_landlock, apply_listener, act, NULL);
+	sbt_check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "no Landlock: the "
+	    "listener confines itself and reads outside as before (%s)",
+	    sbt_how(st, how, sizeof(how)));
+	cur_act = A_EXECVE;
+	st = sbt_run(hide_landlock, apply_listener, act, NULL);
+	sbt_check(sbt_sigsys(st), "no Landlock: execve still kills the "
+	    "listener (%s)", sbt_how(st, how, sizeof(how)));
+}
+
 static void
 print_table(void)
 {
@@ -324,7 +584,8 @@ print_table(void)
 			printf(" | %-12s", cell[r][a]);
 		printf("\n");
 	}
-	printf("#\n");
+	printf("# (*) the listener opens a file outside instead: it may read "
+	    "/etc/passwd (NSS)\n#\n");
 }
 
 static int
@@ -343,10 +604,72 @@ make_dir(char *out, const char *tag)
 }
 
 static int
+put(const char *path)
+{
+	int fd;
+
+	if ((fd = open(path, O_CREAT | O_WRONLY, 0644)) == -1 ||
+	    write(fd, "secret\n", 7) != 7 || close(fd) == -1)
+		return -1;
+	return 0;
+}
+
+/* The configuration goes to /var/tmp, a shared directory (only the file
+ * is allowed), with a sibling that must stay out of reach. */
+static int
+shared_conf(void)
+{
+	int fd;
+
+	snprintf(conf, sizeof(conf), "/var/tmp/sbmx-conf.XXXXXX");
+	if ((fd = mkstemp(conf)) == -1) {
+		conf[0] = '\0';
+		return -1;
+	}
+	close(fd);
+	snprintf(sibling, sizeof(sibling), "/var/tmp/sbmx-sib.XXXXXX");
+	if ((fd = mkstemp(sibling)) == -1) {
+		unlink(conf);
+		conf[0] = sibling[0] = '\0';
+		return -1;
+	}
+	close(fd);
+	return put(conf) == -1 || put(sibling) == -1 ? -1 : 0;
+}
+
+static int
+listener_setup(void)
+{
+	char p[DIRLEN + 32];
+
+	if (make_dir(qmail, "qmail") || make_dir(state, "state") ||
+	    make_dir(logdir, "log") || make_dir(tlsdir, "tls") ||
+	    make_dir(confdir, "conf"))
+		return -1;
+	snprintf(p, sizeof(p), "%s/users", qmail);
+	if (mkdir(p, 0755) == -1)
+		return -1;
+	snprintf(p, sizeof(p), "%s/control", qmail);
+	if (mkdir(p, 0755) == -1)
+		return -1;
+	snprintf(p_audit, sizeof(p_audit), "%s/audit.log", logdir);
+	snprintf(p_cert, sizeof(p_cert), "%s/cert.pem", tlsdir);
+	snprintf(p_key, sizeof(p_key), "%s/key.pem", tlsdir);
+	snprintf(p, sizeof(p), "%s/renewed.pem", tlsdir);
+	if (put(p_cert) == -1 || put(p_key) == -1 || put(p) == -1)
+		return -1;
+	if (shared_conf() == -1) {
+		snprintf(conf, sizeof(conf), "%s/vpopmaild.conf", confdir);
+		return put(conf);
+	}
+	return 0;
+}
+
+static int
 setup(void)
 {
 	socklen_t len = sizeof(peer);
-	int lfd, fd;
+	int lfd;
 
 	if (make_dir(empty_dir, "empty") || make_dir(tree, "tree") ||
 	    make_dir(outside, "out"))
@@ -355,8 +678,7 @@ setup(void)
 	if (chmod(outside, 0777) == -1)
 		return -1;
 	snprintf(secret, sizeof(secret), "%s/secret", outside);
-	if ((fd = open(secret, O_CREAT | O_WRONLY, 0644)) == -1 ||
-	    write(fd, "secret\n", 7) != 7 || close(fd) == -1)
+	if (put(secret) == -1 || listener_setup() == -1)
 		return -1;
 	memset(&peer, 0, sizeof(peer));
 	peer.sin_family = AF_INET;
@@ -372,7 +694,7 @@ setup(void)
 int
 main(void)
 {
-	char cmd[4 * DIRLEN];
+	char cmd[9 * DIRLEN];
 	int r, a;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -382,6 +704,9 @@ main(void)
 		sbt_check(0, "test setup: %s", strerror(errno));
 		return sbt_done("sb_matrix");
 	}
+	/* first: sb_landlock_abi() caches its answer, and children inherit
+	 * the cache, so nothing here may have asked it before */
+	listener_without_landlock();
 	printf("# running as %s, Landlock ABI %d\n", as_root ? "root" :
 	    "non-root", sb_landlock_abi());
 	baseline();
@@ -400,9 +725,13 @@ main(void)
 			run_cell((enum role)r, (enum act)a);
 		}
 	print_table();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s' '%s'", empty_dir, tree,
-	    outside);
+	listener_rules_check();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s' '%s' '%s' '%s' '%s' '%s' "
+	    "'%s'", empty_dir, tree, outside, qmail, state, logdir, tlsdir,
+	    confdir);
 	if (system(cmd) != 0)
 		sbt_check(0, "cleanup");
+	if (sibling[0] != '\0' && (unlink(conf) == -1 || unlink(sibling) == -1))
+		sbt_check(0, "cleanup of /var/tmp");
 	return sbt_done("sb_matrix");
 }

@@ -7,6 +7,9 @@
  * processes - listener, the connection's helper and its frontend - and
  * checks uid, every capability set, no_new_privs, seccomp, core dumps and
  * non-dumpability. Prints the findings as a table. Root and non-root.
+ * Then the listener's Landlock, live: a SIGHUP whose configuration names a
+ * certificate outside the paths of the start is refused with EACCES, and
+ * one rewritten in place is reloaded.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,6 +21,7 @@
 #include <poll.h>
 #include <time.h>
 
+#include "sandbox.h"
 #include "sandbox/sbt.h"
 
 #define NOBODY		65534
@@ -377,6 +381,95 @@ print_table(void)
 	printf("#\n");
 }
 
+static int
+log_has(const char *what)
+{
+	char path[ROOTLEN + 32], buf[8192];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/listener.err", root);
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strstr(buf, what) != NULL;
+}
+
+static int
+wait_log(const char *what)
+{
+	int i;
+
+	for (i = 0; i < 100 && !log_has(what); i++) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	return log_has(what);
+}
+
+/* Rewrites conf in place (same inode, as an editor writing in place
+ * would), appending extra, then sends SIGHUP. */
+static int
+rewrite_hup(const char *conf, const char *extra, pid_t pid)
+{
+	FILE *f;
+
+	if ((f = fopen(conf, "a")) == NULL || fputs(extra, f) == EOF ||
+	    fclose(f) == EOF)
+		return -1;
+	return kill(pid, SIGHUP);
+}
+
+/* The live listener under its Landlock ruleset (sandbox/listener.c). */
+static void
+live_landlock(const char *conf, pid_t pid)
+{
+	char out[ROOTLEN + 16], extra[4 * ROOTLEN], cmd[4 * ROOTLEN];
+	const char *tmp = getenv("TMPDIR");
+
+	if (rewrite_hup(conf, "timeout = 29\n", pid) == -1 ||
+	    !wait_log("configuration reloaded"))
+		sbt_check(0, "listener: SIGHUP rereads its configuration file");
+	else
+		sbt_check(1, "listener: SIGHUP rereads its configuration file "
+		    "(rewritten in place)");
+	if (sb_landlock_abi() == 0) {
+		sbt_skip("listener: Landlock on SIGHUP (no Landlock in this "
+		    "kernel)");
+		return;
+	}
+	snprintf(out, sizeof(out), "%s/sbmxl-out-XXXXXX", tmp && *tmp ? tmp :
+	    "/tmp");
+	if (mkdtemp(out) == NULL) {
+		sbt_check(0, "a directory outside: %s", strerror(errno));
+		return;
+	}
+	snprintf(extra, sizeof(extra), "tls-cert = %s/c.pem\ntls-key = "
+	    "%s/k.pem\n", out, out);
+	snprintf(cmd, sizeof(cmd), "echo x > %s/c.pem && echo x > %s/k.pem",
+	    out, out);
+	if (system(cmd) != 0 || rewrite_hup(conf, extra, pid) == -1) {
+		sbt_check(0, "SIGHUP with a certificate outside");
+		return;
+	}
+	if (!wait_log("configuration not reloaded"))
+		sbt_check(0, "listener: the SIGHUP naming %s/c.pem is refused",
+		    out);
+	else if (log_has("loading OpenSSL"))
+		sbt_skip("listener: SIGHUP with TLS (OpenSSL not loadable "
+		    "here: see %s/listener.err)", root);
+	else
+		sbt_check(log_has("Permission denied"), "listener: a "
+		    "certificate outside the start's paths is not even read on "
+		    "SIGHUP (Permission denied; unconfined it is a PEM error)");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", out);
+	if (system(cmd) != 0)
+		sbt_check(0, "cleanup %s", out);
+}
+
 static void
 live(const char *conf)
 {
@@ -418,6 +511,7 @@ live(const char *conf)
 	if (pid[R_FRONTEND] > 0)
 		check_groups(pid[R_FRONTEND]);
 	print_table();
+	live_landlock(conf, pid[R_LISTENER]);
 	if (write(fd, "quit\r\n", 6) != 6)
 		sbt_check(0, "send quit");
 	read_line(fd, buf, sizeof(buf));

@@ -658,7 +658,16 @@ def test_loaded_only_with_tls(root, a):
         check_maps('no TLS', [('listener', d.p.pid), ('helper', pids[0]),
                               ('frontend', pids[1])], False)
         p.close()
+        # the listener's Landlock (sandbox/listener.c) reads only where
+        # the start configuration named: certs/ is not such a place
         d.write_conf('prefork = 0\n' + tls_conf(a[0], a[1]))
+        d.p.send_signal(signal.SIGHUP)
+        ok(d.wait_log(r'SIGHUP: configuration not reloaded.*tls-cert'),
+           'SIGHUP naming a certificate outside the paths of the start '
+           'is refused with its reason: %r' % d.log()[-300:])
+        # ... the configuration file's own directory is
+        c = [shutil.copy(f, root) for f in a[:2]]
+        d.write_conf('prefork = 0\n' + tls_conf(c[0], c[1]))
         d.p.send_signal(signal.SIGHUP)
         ok(d.wait_log('configuration reloaded'),
            'SIGHUP adds tls-cert and tls-key')
