@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sandbox.h"
 #include "sb_internal.h"
@@ -231,7 +232,15 @@ int
 sb_listener_fs(const struct sb_listener_fs *o, char *err, size_t errlen)
 {
 	static struct ll_list l;
+	char dir[PATH_MAX];
 
+	/* allowed as the file alone: the sessions could not create it */
+	if (o->audit_log != NULL && o->audit_log[0] != '\0' &&
+	    real_dir(o->audit_log, dir) == 0 && shared_dir(dir) &&
+	    access(o->audit_log, F_OK) == -1)
+		return sb_err(err, errlen, "audit-log %s: in the shared "
+		    "directory %s it must exist before the start (or move it "
+		    "into a directory of its own)", o->audit_log, dir);
 	memset(&l, 0, sizeof(l));
 	listener_rules(o, &l);
 	if (l.n == LL_MAX)

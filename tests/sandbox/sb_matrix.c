@@ -521,6 +521,43 @@ listener_rules_check(void)
 		run_lcheck(&checks[i]);
 }
 
+/* An audit log in a shared directory is allowed as the file alone, which
+ * the sessions could not create: the listener refuses to start. */
+static int
+shared_audit_act(void *a)
+{
+	struct sb_listener_fs o;
+	char err[512], path[64];
+
+	(void)a;
+	snprintf(path, sizeof(path), "/var/tmp/sbmx-noaudit.%ld",
+	    (long)getpid());
+	memset(&o, 0, sizeof(o));
+	o.vpopmail_dir = tree;
+	o.audit_log = path;
+	if (sb_listener_fs(&o, err, sizeof(err)) == 0)
+		return EINVAL;	/* started */
+	printf("# %s\n", err);
+	return strstr(err, "must exist before the start") != NULL ? 0 : EIO;
+}
+
+static void
+listener_shared_audit(void)
+{
+	char how[128];
+	int st;
+
+	if (access("/var/tmp", W_OK) == -1) {
+		sbt_skip("listener: audit log in a shared directory (no "
+		    "writable /var/tmp)");
+		return;
+	}
+	st = sbt_run(NULL, apply_none, shared_audit_act, NULL);
+	sbt_check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "listener: a "
+	    "missing audit log in /var/tmp (shared) stops the start with its "
+	    "reason (%s)", sbt_how(st, how, sizeof(how)));
+}
+
 /* ---- a kernel without Landlock ---- */
 
 static int
@@ -726,6 +763,7 @@ main(void)
 		}
 	print_table();
 	listener_rules_check();
+	listener_shared_audit();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s' '%s' '%s' '%s' '%s' '%s' "
 	    "'%s'", empty_dir, tree, outside, qmail, state, logdir, tlsdir,
 	    confdir);
