@@ -18,6 +18,7 @@
 #include "config.h"
 #include "listen.h"
 #include "plaintext.h"
+#include "util.h"
 
 void
 config_defaults(struct vp_config *c)
@@ -366,6 +367,20 @@ check_dir(const char *what, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The last name resolved and its ids. A reload (SIGHUP) with the same
+ * frontend-user reuses them instead of asking NSS again: under the
+ * listener's Landlock ruleset /etc/passwd is readable as the file that
+ * was there at start, and useradd or vipw replace it by rename, after
+ * which the lookup would fail. A new uid for the same name needs a
+ * restart (vpopmaild(8), SIGNALS).
+ */
+static struct {
+	char	name[sizeof(((struct vp_config *)0)->frontend_user)];
+	uid_t	uid;
+	gid_t	gid;
+} resolved;
+
 static int
 resolve_user(struct vp_config *c, char *err, size_t errlen)
 {
@@ -383,6 +398,12 @@ resolve_user(struct vp_config *c, char *err, size_t errlen)
 		c->fe_gid = (gid_t)g;
 		return 0;
 	}
+	if (resolved.name[0] != '\0' &&
+	    strcmp(resolved.name, c->frontend_user) == 0) {
+		c->fe_uid = resolved.uid;
+		c->fe_gid = resolved.gid;
+		return 0;
+	}
 	if ((pw = getpwnam(c->frontend_user)) == NULL) {
 		snprintf(err, errlen, "frontend-user: no such user '%.64s'",
 		    c->frontend_user);
@@ -394,6 +415,9 @@ resolve_user(struct vp_config *c, char *err, size_t errlen)
 	}
 	c->fe_uid = pw->pw_uid;
 	c->fe_gid = pw->pw_gid;
+	vp_strlcpy(resolved.name, c->frontend_user, sizeof(resolved.name));
+	resolved.uid = pw->pw_uid;
+	resolved.gid = pw->pw_gid;
 	return 0;
 }
 

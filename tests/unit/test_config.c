@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,6 +19,7 @@
 #include "config.h"
 #include "ctx.h"
 #include "listen.h"
+#include "util.h"
 #include "unit/t.h"
 #include "unit/tdir.h"
 
@@ -255,6 +257,68 @@ test_check(void)
 	}
 }
 
+/*
+ * getpwnam is interposed here (this definition wins over libc's for the
+ * whole test binary) to count lookups and to make a name disappear, as
+ * when /etc/passwd is replaced under the listener's Landlock ruleset.
+ */
+static int pw_calls, pw_gone;
+
+struct passwd *
+getpwnam(const char *name)
+{
+	static struct passwd pw;
+	static char n[64];
+
+	pw_calls++;
+	if (pw_gone || strcmp(name, "vp-fe-test") != 0)
+		return NULL;
+	vp_strlcpy(n, name, sizeof(n));
+	memset(&pw, 0, sizeof(pw));
+	pw.pw_name = n;
+	pw.pw_uid = 4242;
+	pw.pw_gid = 4343;
+	return &pw;
+}
+
+/* A reload with the same frontend-user needs no new lookup. */
+static void
+test_user_reload(void)
+{
+	char v[PATH_MAX], q[PATH_MAX], e[PATH_MAX], err[256];
+
+	if (geteuid() != 0) {
+		printf("skip - frontend-user resolution: only as root "
+		    "(config_check resolves it only then)\n");
+		return;
+	}
+	snprintf(v, sizeof(v), "%s/vpop", top);	/* test_check made these */
+	snprintf(q, sizeof(q), "%s/qmail", top);
+	snprintf(e, sizeof(e), "%s/empty", top);
+	config_defaults(&cfg);
+	set("vpopmail-dir", v, err, sizeof(err));
+	set("qmail-dir", q, err, sizeof(err));
+	set("empty-dir", e, err, sizeof(err));
+	set("frontend-user", "vp-fe-test", err, sizeof(err));
+	pw_calls = pw_gone = 0;
+	CHECK(config_check(&cfg, err, sizeof(err)) == 0 &&
+	    cfg.fe_uid == 4242 && cfg.fe_gid == 4343 && pw_calls == 1,
+	    "frontend-user by name resolved once (%s)", err);
+	pw_gone = 1;	/* /etc/passwd replaced: NSS no longer answers */
+	config_defaults(&cfg);
+	set("vpopmail-dir", v, err, sizeof(err));
+	set("qmail-dir", q, err, sizeof(err));
+	set("empty-dir", e, err, sizeof(err));
+	set("frontend-user", "vp-fe-test", err, sizeof(err));
+	CHECK(config_check(&cfg, err, sizeof(err)) == 0 &&
+	    cfg.fe_uid == 4242 && cfg.fe_gid == 4343 && pw_calls == 1,
+	    "a reload with the same frontend-user reuses its ids (%s)", err);
+	set("frontend-user", "other-user", err, sizeof(err));
+	CHECK(config_check(&cfg, err, sizeof(err)) == -1 &&
+	    strstr(err, "no such user") != NULL && pw_calls == 2,
+	    "a changed frontend-user is looked up again (\"%s\")", err);
+}
+
 static int
 lp(const char *spec, struct sockaddr_storage *ss)
 {
@@ -414,6 +478,7 @@ main(void)
 	test_set();
 	test_load();
 	test_check();
+	test_user_reload();
 	test_listen_parse();
 	test_json_escape();
 	test_audit_records();
