@@ -6,7 +6,7 @@
 # anything else fails. Prints "lint: N passed, M failed" (one per tool).
 cd "$(dirname "$0")/../.." || exit 1
 SRC=$(ls proto/*.c policy/*.c sandbox/*.c frontend/*.c privhelper/*.c)
-INC="-D_GNU_SOURCE -Iproto -Ipolicy -Isandbox -Ifrontend -Iprivhelper"
+INC="-D_GNU_SOURCE -Iproto -Ipolicy -Isandbox -Ifrontend -Iprivhelper -Ibuild/gen"
 pass=0
 fail=0
 out=$(mktemp)
