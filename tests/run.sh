@@ -50,6 +50,8 @@ for t in tests/tools/test_*.sh; do
 done
 # libFuzzer targets: corpus replay + a short fuzz (skips without clang)
 suite fuzz-smoke sh tests/fuzz/smoke.sh build/fuzz
+# cppcheck + clang-tidy (skips, not counted, without them)
+suite lint sh tests/fuzz/lint.sh
 suite session-selftest python3 tests/session/run.py --selftest
 suite session python3 tests/session/run.py "$BUILD" "$BUILD/vpopmaild"
 suite attacks sh tests/attacks/run.sh "$BUILD"
