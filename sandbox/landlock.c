@@ -95,9 +95,10 @@ attr_size(int abi)
 }
 
 /* Neither process speaks TCP itself (the frontend's socket is inherited),
- * so both deny bind/connect wherever the kernel can enforce it. */
+ * so both deny bind/connect wherever the kernel can enforce it; scoped
+ * (LANDLOCK_SCOPE_* bits) applies from ABI 6 on. */
 static int
-create(int abi, int scoped, char *err, size_t errlen)
+create(int abi, uint64_t scoped, char *err, size_t errlen)
 {
 	struct sb_ll_attr a;
 	int fd;
@@ -107,9 +108,8 @@ create(int abi, int scoped, char *err, size_t errlen)
 	if (abi >= 4)
 		a.handled_net = LANDLOCK_ACCESS_NET_BIND_TCP |
 		    LANDLOCK_ACCESS_NET_CONNECT_TCP;
-	if (abi >= 6 && scoped)
-		a.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
-		    LANDLOCK_SCOPE_SIGNAL;
+	if (abi >= 6)
+		a.scoped = scoped;
 	fd = (int)syscall(__NR_landlock_create_ruleset, &a, attr_size(abi), 0);
 	if (fd == -1)
 		return sb_err(err, errlen, "landlock_create_ruleset (ABI %d): "
@@ -141,7 +141,8 @@ sb_landlock_deny_all(char *err, size_t errlen)
 
 	if ((abi = sb_landlock_abi()) == 0)
 		return 0;
-	if ((fd = create(abi, 1, err, errlen)) == -1)
+	if ((fd = create(abi, LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
+	    LANDLOCK_SCOPE_SIGNAL, err, errlen)) == -1)
 		return -1;
 	return restrict_self(fd, err, errlen);
 }
@@ -247,28 +248,6 @@ ll_bits(unsigned r)
 	return b;
 }
 
-/* Abstract unix sockets are scoped (nothing of the daemon uses one);
- * signals are not: the helper signals qmail-send. */
-static int
-create_rules_ruleset(int abi, char *err, size_t errlen)
-{
-	struct sb_ll_attr a;
-	int fd;
-
-	memset(&a, 0, sizeof(a));
-	a.handled_fs = fs_rights(abi);
-	if (abi >= 4)
-		a.handled_net = LANDLOCK_ACCESS_NET_BIND_TCP |
-		    LANDLOCK_ACCESS_NET_CONNECT_TCP;
-	if (abi >= 6)
-		a.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
-	fd = (int)syscall(__NR_landlock_create_ruleset, &a, attr_size(abi), 0);
-	if (fd == -1)
-		return sb_err(err, errlen, "landlock_create_ruleset (ABI %d): "
-		    "%s", abi, strerror(errno));
-	return fd;
-}
-
 /* Opens every rule's path (-1 on the first that fails; an optional one
  * that does not exist gets fd -1); rights are masked to the kernel's
  * ABI and, for a file, to what a file rule may carry. */
@@ -309,7 +288,10 @@ sb_landlock_rules(const struct sb_ll_rule *rules, int n, char *err,
 	abi = sb_landlock_abi();
 	if (open_rules(rules, n, abi, fds, rights, err, errlen) == -1)
 		return -1;
-	if (abi == 0 || (fd = create_rules_ruleset(abi, err, errlen)) == -1) {
+	/* abstract unix sockets are scoped (nothing of the daemon uses
+	 * one); signals are not: the helper signals qmail-send */
+	if (abi == 0 || (fd = create(abi, LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET,
+	    err, errlen)) == -1) {
 		for (i = 0; i < n; i++)
 			if (fds[i] != -1)
 				close(fds[i]);
