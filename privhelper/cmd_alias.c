@@ -32,49 +32,30 @@
 #define ALIAS_LOCK_TIMEOUT	18	/* s, as the reference's lock waits */
 #define FIRST_LINE_MAX		4096	/* bytes judged by list_lists */
 
-/* What an <alias address> or <domain> argument names. */
+/* An <alias address> or <domain> argument, and the alias file name. */
 struct tgt {
-	char			user[PR_FIELD_MAX];
-	char			domain[PR_ADDR_MAX];	/* lower case */
-	struct assign_ent	ent;
-	int			found;		/* the domain exists */
-	const char		*real;		/* ent.domain, else domain */
+	struct ph_target	a;
 	char			file[QF_NAME_MAX];	/* "" when invalid */
-	char			audit[PR_FIELD_MAX];
 };
-
-
-static void
-find_domain(const struct ph_ctx *ctx, struct tgt *t)
-{
-	t->found = ph_domain_find(ctx, t->domain, &t->ent) == 0;
-	t->real = t->found ? t->ent.domain : t->domain;
-}
 
 /* An <alias address>; -1 when it does not parse. t->file stays empty
  * for a name no alias file may have. */
 static int
 address(const struct ph_ctx *ctx, const char *token, struct tgt *t)
 {
-	memset(t, 0, sizeof(*t));
-	if (ph_parse_address(ctx, token, t->user, sizeof(t->user), t->domain,
-	    sizeof(t->domain)) < 0)
+	t->file[0] = '\0';
+	if (ph_target_address(ctx, token, &t->a) < 0)
 		return -1;
-	find_domain(ctx, t);
-	if (qf_file_name(t->user, t->file, sizeof(t->file)) < 0)
+	if (qf_file_name(t->a.user, t->file, sizeof(t->file)) < 0)
 		t->file[0] = '\0';
-	snprintf(t->audit, sizeof(t->audit), "%.100s@%.100s", t->user,
-	    t->real);
 	return 0;
 }
 
 static void
 bare_domain(const struct ph_ctx *ctx, const char *token, struct tgt *t)
 {
-	memset(t, 0, sizeof(*t));
-	vp_strlcpy(t->domain, token, sizeof(t->domain));
-	find_domain(ctx, t);
-	snprintf(t->audit, sizeof(t->audit), "%.200s", t->real);
+	t->file[0] = '\0';
+	ph_target_domain(ctx, token, &t->a);
 }
 
 static int
@@ -83,14 +64,14 @@ may_admin(const struct ph_ctx *ctx, const struct tgt *t)
 	struct pol_actor a;
 
 	ph_actor(ctx, &a);
-	return pol_may_admin_domain(&a, t->real);
+	return pol_may_admin_domain(&a, t->a.real);
 }
 
 static int
 denied(struct ph_ctx *ctx, const char *op, const struct tgt *t,
     unsigned major, unsigned minor)
 {
-	audit(ctx, op, t->audit, "denied", vp_major_text(major));
+	audit(ctx, op, t->a.audit, "denied", vp_major_text(major));
 	return ph_err(ctx, major, minor);
 }
 
@@ -99,7 +80,7 @@ static int
 failed(struct ph_ctx *ctx, const char *op, const struct tgt *t,
     unsigned major, unsigned minor, const char *why)
 {
-	audit(ctx, op, t->audit, "fail", why);
+	audit(ctx, op, t->a.audit, "fail", why);
 	return ph_err(ctx, major, minor);
 }
 
@@ -111,7 +92,7 @@ open_locked(struct ph_ctx *ctx, const struct tgt *t, int *domfd,
 {
 	int e;
 
-	if ((*domfd = ph_domain_open(ctx, &t->ent)) < 0)
+	if ((*domfd = ph_domain_open(ctx, &t->a.ent)) < 0)
 		return -1;
 	if ((*lockfd = qf_lock(*domfd, ALIAS_LOCK_TIMEOUT)) < 0) {
 		e = errno;
@@ -166,27 +147,27 @@ ph_cmd_add_alias(struct ph_ctx *ctx, const struct pr_cmd *c)
 	if (!qf_line_ok(line))
 		return failed(ctx, "add_alias", &t, VPM_ALIAS_INSERT, 907,
 		    "invalid delivery line");
-	if (!t.found)
+	if (!t.a.found)
 		return failed(ctx, "add_alias", &t, VPM_ALIAS_INSERT, 907,
 		    "no such domain");
 	ph_actor(ctx, &a);
 	if (!pol_delivery_line_ok(&ctx->cfg->delivery, pol_is_sa(&a),
-	    t.ent.dir, line, strlen(line))) {
-		audit(ctx, "add_alias", t.audit, "denied",
+	    t.a.ent.dir, line, strlen(line))) {
+		audit(ctx, "add_alias", t.a.audit, "denied",
 		    POL_DELIVERY_REFUSED);
 		return ph_err_text(ctx, 907, POL_DELIVERY_REFUSED);
 	}
 	if (open_locked(ctx, &t, &domfd, &lockfd) < 0)
 		return failed(ctx, "add_alias", &t, VPM_ALIAS_INSERT, 907,
 		    strerror(errno));
-	r = qf_append(domfd, t.file, line, t.ent.uid, t.ent.gid);
+	r = qf_append(domfd, t.file, line, t.a.ent.uid, t.a.ent.gid);
 	if (r < 0)
 		r = errno;
 	close_locked(domfd, lockfd);
 	if (r != 0)
 		return failed(ctx, "add_alias", &t, VPM_ALIAS_INSERT, 907,
 		    strerror(r));
-	audit(ctx, "add_alias", t.audit, "ok", line);
+	audit(ctx, "add_alias", t.a.audit, "ok", line);
 	return ph_ok(ctx, 0);
 }
 
@@ -201,15 +182,15 @@ ph_cmd_remove_alias(struct ph_ctx *ctx, const struct pr_cmd *c)
 		return r;
 	if ((line = ph_arg(c, 1)) == NULL)
 		return ph_err(ctx, VPM_ALIAS_LINE_REQUIRED, 1006);
-	if (t.file[0] == '\0' || !t.found || strlen(line) > QF_LINE_MAX)
+	if (t.file[0] == '\0' || !t.a.found || strlen(line) > QF_LINE_MAX)
 		return failed(ctx, "remove_alias", &t, VPM_ALIAS_REMOVE, 1007,
-		    t.file[0] == '\0' ? "invalid alias name" : !t.found ?
+		    t.file[0] == '\0' ? "invalid alias name" : !t.a.found ?
 		    "no such domain" : "line too long");
 	if (open_locked(ctx, &t, &domfd, &lockfd) < 0)
 		return failed(ctx, "remove_alias", &t, VPM_ALIAS_REMOVE, 1007,
 		    strerror(errno));
-	if ((r = qf_remove_line(domfd, t.file, line, t.ent.uid,
-	    t.ent.gid)) < 0)
+	if ((r = qf_remove_line(domfd, t.file, line, t.a.ent.uid,
+	    t.a.ent.gid)) < 0)
 		e = errno;
 	close_locked(domfd, lockfd);
 	if (r < 0)
@@ -217,7 +198,7 @@ ph_cmd_remove_alias(struct ph_ctx *ctx, const struct pr_cmd *c)
 		    strerror(e));
 	/* a line that is not there: the reference's "+OK " (nothing to
 	 * remove), the file untouched */
-	audit(ctx, "remove_alias", t.audit, "ok",
+	audit(ctx, "remove_alias", t.a.audit, "ok",
 	    r == 0 ? "no such line" : line);
 	return ph_ok(ctx, 0);
 }
@@ -230,7 +211,7 @@ ph_cmd_delete_alias(struct ph_ctx *ctx, const struct pr_cmd *c)
 
 	if (alias_target(ctx, c, "delete_alias", 1100, &t, &r))
 		return r;
-	if (t.file[0] == '\0' || !t.found)
+	if (t.file[0] == '\0' || !t.a.found)
 		return failed(ctx, "delete_alias", &t, VPM_ALIAS_DELETE, 1106,
 		    t.file[0] == '\0' ? "invalid alias name" :
 		    "no such domain");
@@ -244,7 +225,7 @@ ph_cmd_delete_alias(struct ph_ctx *ctx, const struct pr_cmd *c)
 	if (r != 0)
 		return failed(ctx, "delete_alias", &t, VPM_ALIAS_DELETE, 1106,
 		    strerror(r));
-	audit(ctx, "delete_alias", t.audit, "ok", "");
+	audit(ctx, "delete_alias", t.a.audit, "ok", "");
 	return ph_ok(ctx, 0);
 }
 
@@ -295,10 +276,10 @@ list_domain_aliases(struct ph_ctx *ctx, const struct tgt *t, int domfd)
 		    (s.e[i].is_link && (strstr(name, "-default") != NULL ||
 		    strstr(name, "-owner") != NULL)))
 			continue;
-		if ((fd = qf_open_entry(domfd, t->ent.dir, name)) < 0)
+		if ((fd = qf_open_entry(domfd, t->a.ent.dir, name)) < 0)
 			continue;
 		qf_alias_of(name, alias, sizeof(alias));
-		snprintf(key, sizeof(key), "%.100s@%.400s", alias, t->domain);
+		snprintf(key, sizeof(key), "%.100s@%.400s", alias, t->a.domain);
 		r = send_lines(ctx, fd, key);
 		close(fd);
 	}
@@ -326,7 +307,7 @@ ph_cmd_list_alias(struct ph_ctx *ctx, const struct pr_cmd *c)
 	if (!may_admin(ctx, &t))
 		return ph_err(ctx, VPM_NOT_AUTH_DOMAIN, 2804);
 	/* an unknown domain or missing alias has nothing: "+OK+" "." (S2) */
-	if (!t.found || (domfd = ph_domain_open(ctx, &t.ent)) < 0)
+	if (!t.a.found || (domfd = ph_domain_open(ctx, &t.a.ent)) < 0)
 		return ph_ok(ctx, 1) < 0 ? -1 : ph_end(ctx);
 	if (!addr_form) {
 		r = list_domain_aliases(ctx, &t, domfd);
@@ -334,11 +315,11 @@ ph_cmd_list_alias(struct ph_ctx *ctx, const struct pr_cmd *c)
 		return r;
 	}
 	if (t.file[0] != '\0')
-		fd = qf_open_entry(domfd, t.ent.dir, t.file);
+		fd = qf_open_entry(domfd, t.a.ent.dir, t.file);
 	close(domfd);
 	r = ph_ok(ctx, 1);
 	if (r == 0 && fd >= 0) {
-		snprintf(key, sizeof(key), "%.100s@%.400s", t.user, t.domain);
+		snprintf(key, sizeof(key), "%.100s@%.400s", t.a.user, t.a.domain);
 		r = send_lines(ctx, fd, key);
 	}
 	if (fd >= 0)
@@ -382,9 +363,9 @@ ph_cmd_list_lists(struct ph_ctx *ctx, const struct pr_cmd *c)
 	bare_domain(ctx, c->args[0], &t);
 	if (!may_admin(ctx, &t))
 		return ph_err(ctx, VPM_NOT_AUTH_DOMAIN, 2903);
-	if (!t.found)
+	if (!t.a.found)
 		return ph_err(ctx, VPM_NOT_AUTH_DOMAIN, 2904);
-	if ((domfd = ph_domain_open(ctx, &t.ent)) < 0)
+	if ((domfd = ph_domain_open(ctx, &t.a.ent)) < 0)
 		return ph_err_text(ctx, 2905, strerror(errno));
 	if (qf_scan(domfd, &s) < 0) {
 		r = errno;
@@ -394,7 +375,7 @@ ph_cmd_list_lists(struct ph_ctx *ctx, const struct pr_cmd *c)
 	pol_page_init(&page, ph_arg(c, 1), ph_arg(c, 2));
 	r = ph_ok(ctx, 1);
 	for (k = 0; r == 0 && want >= 0 && k < s.n; k++) {
-		if (!is_list(domfd, t.ent.dir, s.e[k].name))
+		if (!is_list(domfd, t.a.ent.dir, s.e[k].name))
 			continue;
 		if ((want = pol_page_want(&page, i++)) > 0)
 			r = ph_line(ctx, s.e[k].name, NULL);

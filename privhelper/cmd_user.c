@@ -24,49 +24,8 @@
 #include "util.h"
 #include "validate.h"
 
-/* What an <address> or <domain> argument names. */
-struct tgt {
-	char			user[PR_FIELD_MAX];
-	char			domain[PR_ADDR_MAX];	/* lower case */
-	struct assign_ent	ent;
-	int			found;		/* the domain exists */
-	const char		*real;		/* ent.domain, else domain */
-	char			audit[PR_FIELD_MAX];
-};
-
-
-static void
-find_domain(const struct ph_ctx *ctx, struct tgt *t)
-{
-	t->found = ph_domain_find(ctx, t->domain, &t->ent) == 0;
-	t->real = t->found ? t->ent.domain : t->domain;
-}
-
-/* An <address> argument; -1 when it does not parse (precheck makes
- * that impossible unless the frontend lies). */
 static int
-address(const struct ph_ctx *ctx, const char *token, struct tgt *t)
-{
-	memset(t, 0, sizeof(*t));
-	if (ph_parse_address(ctx, token, t->user, sizeof(t->user), t->domain,
-	    sizeof(t->domain)) < 0)
-		return -1;
-	find_domain(ctx, t);
-	snprintf(t->audit, sizeof(t->audit), "%.100s@%.100s", t->user,
-	    t->real);
-	return 0;
-}
-
-static void
-bare_domain(const struct ph_ctx *ctx, const char *token, struct tgt *t)
-{
-	memset(t, 0, sizeof(*t));
-	vp_strlcpy(t->domain, token, sizeof(t->domain));
-	find_domain(ctx, t);
-}
-
-static int
-may_admin(const struct ph_ctx *ctx, const struct tgt *t)
+may_admin(const struct ph_ctx *ctx, const struct ph_target *t)
 {
 	struct pol_actor a;
 
@@ -76,7 +35,7 @@ may_admin(const struct ph_ctx *ctx, const struct tgt *t)
 
 /* "-ERR 0.<minor> <text>" with an audit record of the refusal. */
 static int
-fail(struct ph_ctx *ctx, const char *op, const struct tgt *t,
+fail(struct ph_ctx *ctx, const char *op, const struct ph_target *t,
     unsigned minor, int verr)
 {
 	audit(ctx, op, t->audit, "fail", vp_verror_text(verr));
@@ -84,7 +43,7 @@ fail(struct ph_ctx *ctx, const char *op, const struct tgt *t,
 }
 
 static int
-denied(struct ph_ctx *ctx, const char *op, const struct tgt *t,
+denied(struct ph_ctx *ctx, const char *op, const struct ph_target *t,
     unsigned major, unsigned minor)
 {
 	audit(ctx, op, t->audit, "denied", vp_major_text(major));
@@ -94,14 +53,14 @@ denied(struct ph_ctx *ctx, const char *op, const struct tgt *t,
 int
 ph_cmd_user_info(struct ph_ctx *ctx, const struct pr_cmd *c)
 {
-	static struct tgt t;
+	static struct ph_target t;
 	static struct vpw pw;
 	static struct pr_user u;
 	int r;
 
 	if (ph_prechecked(ctx, c, &r))
 		return r;
-	if (address(ctx, c->args[0], &t) < 0)
+	if (ph_target_address(ctx, c->args[0], &t) < 0)
 		return ph_err(ctx, VPM_INVALID_EMAIL, 603);
 	if (!may_admin(ctx, &t))
 		return ph_err(ctx, VPM_NOT_AUTH_DOMAIN, 604);
@@ -116,7 +75,7 @@ ph_cmd_user_info(struct ph_ctx *ctx, const struct pr_cmd *c)
 
 /* Steps 6-10 of 4.16, which need no data: 0 or a vp_verr. */
 static int
-add_name_checks(const struct tgt *t, const char *pw)
+add_name_checks(const struct ph_target *t, const char *pw)
 {
 	size_t dl = strlen(t->domain);
 	int r;
@@ -137,13 +96,13 @@ add_name_checks(const struct tgt *t, const char *pw)
 int
 ph_cmd_add_user(struct ph_ctx *ctx, const struct pr_cmd *c)
 {
-	static struct tgt t;
+	static struct ph_target t;
 	const char *pw;
 	int r;
 
 	if (ph_prechecked(ctx, c, &r))
 		return r;
-	if (address(ctx, c->args[0], &t) < 0)
+	if (ph_target_address(ctx, c->args[0], &t) < 0)
 		return ph_err(ctx, VPM_INVALID_EMAIL, 303);
 	if (!may_admin(ctx, &t))
 		return denied(ctx, "add_user", &t, VPM_NOT_AUTH_DOMAIN, 304);
@@ -162,14 +121,14 @@ ph_cmd_add_user(struct ph_ctx *ctx, const struct pr_cmd *c)
 int
 ph_cmd_del_user(struct ph_ctx *ctx, const struct pr_cmd *c)
 {
-	static struct tgt t;
+	static struct ph_target t;
 	static struct vpw pw;
 	struct pol_actor a;
 	int r;
 
 	if (ph_prechecked(ctx, c, &r))
 		return r;
-	if (address(ctx, c->args[0], &t) < 0)
+	if (ph_target_address(ctx, c->args[0], &t) < 0)
 		return ph_err(ctx, VPM_INVALID_EMAIL, 403);
 	if (!may_admin(ctx, &t))
 		return denied(ctx, "del_user", &t, VPM_NOT_AUTHORIZED, 404);
@@ -205,13 +164,13 @@ count_one(void *arg, const struct vpw *pw)
 int
 ph_cmd_user_count(struct ph_ctx *ctx, const struct pr_cmd *c)
 {
-	static struct tgt t;
+	static struct ph_target t;
 	unsigned long n = 0;
 	int r;
 
 	if (ph_prechecked(ctx, c, &r))
 		return r;
-	bare_domain(ctx, c->args[0], &t);
+	ph_target_domain(ctx, c->args[0], &t);
 	if (!may_admin(ctx, &t))
 		return ph_err(ctx, VPM_NOT_AUTH_DOMAIN, 2603);
 	/* an unknown domain has no users (observed: count 0) */
@@ -251,13 +210,13 @@ list_one(void *arg, const struct vpw *pw)
 int
 ph_cmd_list_users(struct ph_ctx *ctx, const struct pr_cmd *c)
 {
-	static struct tgt t;
+	static struct ph_target t;
 	struct listing l;
 	int r;
 
 	if (ph_prechecked(ctx, c, &r))
 		return r;
-	bare_domain(ctx, c->args[0], &t);
+	ph_target_domain(ctx, c->args[0], &t);
 	if (!may_admin(ctx, &t))
 		return ph_err(ctx, VPM_NOT_AUTH_DOMAIN, 2703);
 	if (ph_ok(ctx, 1) < 0)

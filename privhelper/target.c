@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "address.h"
@@ -97,4 +98,35 @@ ph_prechecked(struct ph_ctx *ctx, const struct pr_cmd *c, int *r)
 		return 0;
 	*r = ph_err(ctx, st.major, st.minor);
 	return 1;
+}
+
+static void
+target_find(const struct ph_ctx *ctx, struct ph_target *t)
+{
+	t->found = ph_domain_find(ctx, t->domain, &t->ent) == 0;
+	t->real = t->found ? t->ent.domain : t->domain;
+}
+
+int
+ph_target_address(const struct ph_ctx *ctx, const char *token,
+    struct ph_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (ph_parse_address(ctx, token, t->user, sizeof(t->user), t->domain,
+	    sizeof(t->domain)) < 0)
+		return -1;
+	target_find(ctx, t);
+	snprintf(t->audit, sizeof(t->audit), "%.100s@%.100s", t->user,
+	    t->real);
+	return 0;
+}
+
+void
+ph_target_domain(const struct ph_ctx *ctx, const char *token,
+    struct ph_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	vp_strlcpy(t->domain, token, sizeof(t->domain));
+	target_find(ctx, t);
+	snprintf(t->audit, sizeof(t->audit), "%.200s", t->real);
 }

@@ -14,6 +14,7 @@
 
 #include "assign.h"
 #include "ctx.h"
+#include "msg.h"
 #include "scope.h"
 #include "vpasswd.h"
 
@@ -35,6 +36,22 @@ int	ph_domain_open(const struct ph_ctx *, const struct assign_ent *);
  * reference tool's), or a hand edit (STORAGE.md 13.3 item 2, Q6). */
 void	ph_domain_refresh(int domfd, const struct assign_ent *);
 void	ph_actor(const struct ph_ctx *, struct pol_actor *);
+/* What an <address> or <domain> argument names. */
+struct ph_target {
+	char			user[PR_FIELD_MAX];	/* "" for a domain */
+	char			domain[PR_ADDR_MAX];	/* lower case */
+	struct assign_ent	ent;
+	int			found;		/* the domain exists */
+	const char		*real;		/* ent.domain, else domain */
+	char			audit[PR_FIELD_MAX];	/* for audit records */
+};
+/* An <address> token (ph_parse_address, then the domain looked up);
+ * audit is "user@real". 0, or -1 when it does not parse. */
+int	ph_target_address(const struct ph_ctx *, const char *token,
+	    struct ph_target *);
+/* A <domain> token, looked up; audit is the real domain. */
+void	ph_target_domain(const struct ph_ctx *, const char *token,
+	    struct ph_target *);
 /* Argument token i of a command, NULL when absent or empty. */
 const char *ph_arg(const struct pr_cmd *, unsigned i);
 /* policy/precheck.c again, as the frontend's copy is not trusted: 1 when
