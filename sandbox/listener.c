@@ -74,12 +74,13 @@ listener_caps(char *err, size_t errlen)
 	/* the bounding set first: shrinking it needs CAP_SETPCAP */
 	if (setpcap == CAP_SET && sb_caps_drop_bounding(keep, err, errlen) < 0)
 		goto out;
-	if (cap_reset_ambient() == -1)
-		sb_err(err, errlen, "clearing ambient caps: %s", strerror(errno));
-	else if (cap_set_proc(want) == -1)
-		sb_err(err, errlen, "cap_set_proc: %s", strerror(errno));
-	else
-		rc = 0;
+	if (sb_caps_clear_ambient(err, errlen) == 0) {
+		if (cap_set_proc(want) == -1)
+			sb_err(err, errlen, "cap_set_proc: %s",
+			    strerror(errno));
+		else
+			rc = 0;
+	}
 out:
 	cap_free(want);
 	return rc;
