@@ -13,10 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
+#include "fs.h"
 #include "qmailsend.h"
 
 #define QS_COMM		"qmail-send"
@@ -166,15 +169,203 @@ qmailsend_refresh(int enabled, const char *procdir)
 	return ended || was != enabled || !same_set(old, nold);
 }
 
-int
-qmailsend_session(int enabled, const char *procdir)
+/* ---- the pid cache of state-dir (qmailsend.h) ---- */
+
+#define QS_CACHE_MAGIC	"qs1 "
+#define QS_CACHE_SIZE	256	/* a longer file is not ours: ignored */
+
+/* A decimal number without sign or leading zero, 1..max; advances *p. */
+static int
+cache_num(const char **p, long long max, long long *out)
 {
-	if (!qs_scanned)
+	const char *s = *p;
+	long long v = 0;
+
+	if (*s < '1' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (*s - '0');
+		if (v > max)
+			return -1;
+	}
+	*p = s;
+	*out = v;
+	return 0;
+}
+
+/* "qs1 <time>[ <pid>]...\n", nothing else, at most QS_MAX distinct
+ * pids. The count, or -1 for anything else (a torn or foreign file). */
+static int
+cache_parse(const char *buf, size_t len, long long *when, pid_t *pid)
+{
+	const char *p = buf, *end = buf + len;
+	long long v;
+	int n = 0, i;
+
+	if (len < sizeof(QS_CACHE_MAGIC) || end[-1] != '\n' ||
+	    memchr(buf, '\0', len) != NULL ||
+	    memcmp(p, QS_CACHE_MAGIC, strlen(QS_CACHE_MAGIC)) != 0)
+		return -1;
+	p += strlen(QS_CACHE_MAGIC);
+	if (cache_num(&p, 0x7fffffffffffLL, when) < 0)
+		return -1;
+	while (*p == ' ') {
+		p++;
+		if (n == QS_MAX || cache_num(&p, 0x7fffffffLL, &v) < 0)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (pid[i] == (pid_t)v)
+				return -1;
+		pid[n++] = (pid_t)v;
+	}
+	return p == end - 1 ? n : -1;
+}
+
+/* The cache's bytes, only from a regular file of ours that nobody else
+ * may write, reached without a symlink; O_NONBLOCK: a planted FIFO must
+ * not hang the session. Its length, or -1. */
+static ssize_t
+cache_read(int statefd, char *buf, size_t size)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = fs_open_beneath(statefd, QS_CACHE_FILE, O_RDONLY | O_NONBLOCK |
+	    O_NOCTTY, 0);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 077) != 0 ||
+	    st.st_nlink != 1 || st.st_size >= (off_t)size) {
+		close(fd);
+		return -1;
+	}
+	do
+		n = read(fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	return n >= (ssize_t)size ? -1 : n;
+}
+
+/* A pidfd of pid when it is qmail-send: the pidfd first, then comm, then
+ * the pidfd must still be of a live process - so comm was read while
+ * the pid was still that process's, not a recycled one's. */
+static int
+cache_verify(int procfd, pid_t pid)
+{
+	struct pollfd pfd;
+	char name[16];
+	int fd;
+
+	if (pid == getpid() || (fd = pidfd_open_(pid)) < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%ld", (long)pid);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (!comm_is_qmail_send(procfd, name) || poll(&pfd, 1, 0) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Adopts the cached set when it is fresh and every pid verifies (an
+ * empty set: for QS_RESCAN_SECS only). 0, or -1: scan. */
+static int
+cache_load(int statefd, const char *procdir)
+{
+	char buf[QS_CACHE_SIZE];
+	pid_t pid[QS_MAX];
+	long long when, age;
+	ssize_t len;
+	int n, i, fd, procfd;
+
+	if ((len = cache_read(statefd, buf, sizeof(buf))) <= 0 ||
+	    (n = cache_parse(buf, (size_t)len, &when, pid)) < 0)
+		return -1;
+	age = (long long)time(NULL) - when;
+	if (age < 0 || age >= (n == 0 ? QS_RESCAN_SECS : QS_CACHE_SECS))
+		return -1;
+	if (n == 0)
+		return 0;
+	procfd = open(procdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((fd = cache_verify(procfd, pid[i])) < 0)
+			break;
+		qs_pid[qs_n] = pid[i];
+		qs_fd[qs_n++] = fd;
+	}
+	close(procfd);
+	if (i < n) {
+		while (qs_n > 0)
+			close(qs_fd[--qs_n]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Replaces the cache with the scan made at `when`. Best effort: the
+ * cache only saves the next session a scan. No lock: every writer
+ * writes a whole scan, and a stale one fails verification or expires. */
+static void
+cache_store(int statefd, time_t when)
+{
+	struct atomic_file af;
+	char buf[QS_CACHE_SIZE];
+	size_t len;
+	int i;
+
+	len = (size_t)snprintf(buf, sizeof(buf), "%s%lld", QS_CACHE_MAGIC,
+	    (long long)when);
+	for (i = 0; i < qs_n; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %ld",
+		    (long)qs_pid[i]);
+	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "\n");
+	if (len >= sizeof(buf))
+		return;
+	if (atomic_begin(statefd, QS_CACHE_FILE, (uid_t)-1, (gid_t)-1, 0600,
+	    &af) < 0)
+		return;
+	if (atomic_write(&af, buf, len) < 0) {
+		atomic_abort(&af);
+		return;
+	}
+	(void)atomic_commit(&af);
+}
+
+int
+qmailsend_session(int enabled, const char *procdir, const char *state_dir)
+{
+	time_t when;
+	int statefd;
+
+	if (qs_scanned) {
+		/* the listener scanned with this configuration's setting */
+		if (!enabled)
+			qmailsend_reset();
+		qs_enabled = enabled;
+		return qs_n;
+	}
+	if (!enabled || state_dir == NULL || *state_dir == '\0')
 		return qmailsend_prepare(enabled, procdir);
-	/* the listener scanned with this configuration's setting */
-	if (!enabled)
-		qmailsend_reset();
-	qs_enabled = enabled;
+	statefd = open(state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (statefd < 0)
+		return qmailsend_prepare(enabled, procdir);
+	qmailsend_reset();
+	if (cache_load(statefd, procdir) == 0) {
+		qs_enabled = 1;
+		qs_scanned = 1;
+		qs_when = now_s();
+		close(statefd);
+		return qs_n;
+	}
+	when = time(NULL);
+	qmailsend_prepare(enabled, procdir);
+	cache_store(statefd, when);
+	close(statefd);
 	return qs_n;
 }
 

@@ -12,6 +12,18 @@
  * pidfds and adopts them instead of scanning (a /proc scan costs
  * milliseconds on a busy host, on every connection).
  *
+ * Without a listener (tcpserver: a process per connection) the last
+ * scan's result is kept in state-dir/qmail-send.pids, one line
+ * "qs1 <time> <pid>...", written by temp + rename, mode 0600. A session
+ * trusts it only when it is a regular file of its own user, reached
+ * without a symlink, short and exactly in that form, and: a list of
+ * pids for QS_CACHE_SECS, each pid checked (pidfd_open first, then its
+ * comm, then the pidfd must still be of a live process, so a recycled
+ * pid never qualifies); an empty list (no qmail-send running) for
+ * QS_RESCAN_SECS. Anything else, or a pid that fails, means a full scan
+ * and a new file. No state-dir, or an unwritable one: a scan per
+ * session, as without the cache.
+ *
  * Callers: listen.c (qmailsend_prepare at start and on SIGHUP,
  * qmailsend_refresh before each connection); session.c
  * (qmailsend_session in the helper before its sandbox,
@@ -27,6 +39,8 @@
 #define QS_MAX		8	/* qmail-send processes kept */
 #define QS_STATUS_MAX	96
 #define QS_RESCAN_SECS	10	/* while none is kept: scan at most this often */
+#define QS_CACHE_FILE	"qmail-send.pids"	/* in state-dir */
+#define QS_CACHE_SECS	60	/* a cached pid list's lifetime (a new one is found) */
 
 /* Scans procdir (normally "/proc") unless enabled is 0; keeps up to
  * QS_MAX pidfds, never of the calling process. Returns how many. */
@@ -37,8 +51,11 @@ int	qmailsend_prepare(int enabled, const char *procdir);
  * may have changed: pre-forked sessions hold the old pidfds), else 0. */
 int	qmailsend_refresh(int enabled, const char *procdir);
 /* Session helper, before its sandbox: adopts the pidfds inherited from
- * a listener's scan when there was one, else scans procdir itself. */
-int	qmailsend_session(int enabled, const char *procdir);
+ * a listener's scan when there was one, else the verified pids of
+ * state_dir's cache (NULL or "": none), else scans procdir itself and
+ * rewrites the cache. */
+int	qmailsend_session(int enabled, const char *procdir,
+	    const char *state_dir);
 /* SIGHUP to every kept process. 0 when each got it (or there was none
  * to send to), -1 when a send failed. Never fatal: callers audit
  * qmailsend_status(). */

@@ -314,8 +314,9 @@ helper_confine(const struct vp_config *cfg)
 	/* the frontend never holds the shared failure counters */
 	throttle_open(cfg);
 	/* /proc is out of reach once sandboxed; the pidfds are not (a
-	 * listener scanned already: they are inherited) */
-	qmailsend_session(cfg->qmail_send_hup, "/proc");
+	 * listener scanned already: they are inherited; else the cache in
+	 * state-dir usually spares the scan) */
+	qmailsend_session(cfg->qmail_send_hup, "/proc", cfg->state_dir);
 	sandbox_helper(cfg);
 }
 
