@@ -28,7 +28,8 @@ cdbw_begin(int dirfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
 	w->open = 0;
 	if (atomic_begin(dirfd, name, uid, gid, mode, &w->af) < 0)
 		return -1;
-	if (cdb_make_start(&w->cm, w->af.fd) < 0) {
+	if (cdb_out_start(&w->out, &w->af) < 0) {
+		cdb_out_free(&w->out);
 		atomic_abort(&w->af);
 		return -1;
 	}
@@ -43,7 +44,7 @@ cdbw_add(struct cdbw *w, const void *k, size_t kl, const void *v, size_t vl)
 		errno = w->open ? EFBIG : EBADF;
 		return -1;
 	}
-	if (cdb_make_add(&w->cm, k, (unsigned)kl, v, (unsigned)vl) < 0) {
+	if (cdb_out_add(&w->out, k, kl, v, vl) < 0) {
 		w->af.failed = 1;
 		return -1;
 	}
@@ -53,13 +54,16 @@ cdbw_add(struct cdbw *w, const void *k, size_t kl, const void *v, size_t vl)
 int
 cdbw_finish(struct cdbw *w)
 {
+	int rc;
+
 	if (!w->open) {
 		errno = EBADF;
 		return -1;
 	}
 	w->open = 0;
-	/* tinycdb frees its record lists here whatever the outcome */
-	if (cdb_make_finish(&w->cm) < 0) {
+	rc = cdb_out_finish(&w->out);
+	cdb_out_free(&w->out);
+	if (rc < 0) {
 		w->af.failed = 1;
 		return -1;
 	}
@@ -82,7 +86,7 @@ cdbw_abort(struct cdbw *w)
 	int e = errno;
 
 	if (w->open)
-		(void)cdb_make_finish(&w->cm);	/* only to free its memory */
+		cdb_out_free(&w->out);
 	w->open = 0;
 	atomic_abort(&w->af);
 	errno = e;

@@ -1,7 +1,8 @@
 /*
- * cdbmake.h - the three cdb indexes, built in-process with tinycdb (whose
- * writer lays files out exactly as djb's, STORAGE.md 3.3) into an
- * atomic_file, so a reader sees the old index or the complete new one:
+ * cdbmake.h - the three cdb indexes, built in-process (cdbwrite.c lays
+ * files out exactly as djb's cdbmake and tinycdb do, STORAGE.md 3.3;
+ * test_cdbwrite compares the bytes) into an atomic_file, so a reader
+ * sees the old index or the complete new one:
  *
  *   <domaindir>/vpasswd.cdb           from vpasswd          (6.5)
  *   QMAILDIR/users/cdb                from users/assign     (4.2, qmail-newu)
@@ -17,16 +18,37 @@
 
 #include <cdb.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "atomic.h"
 
 #define VPW_LINE_MAX	510	/* vpasswd line without '\n' (1.4) */
 
+/* cdbwrite.c: the writer under cdbw (its fields are cdbwrite.c's). */
+#define CDB_OUTBUF	65536
+struct cdb_out_slot {
+	uint32_t	hash;
+	uint32_t	pos;
+};
+struct cdb_out {
+	struct atomic_file	*af;
+	unsigned char		*buf;	/* CDB_OUTBUF bytes */
+	size_t			 blen;
+	uint32_t		 pos;	/* bytes of the file so far */
+	struct cdb_out_slot	*slots;	/* one per record, in order */
+	size_t			 nslots, cap;
+};
+int	cdb_out_start(struct cdb_out *, struct atomic_file *);
+int	cdb_out_add(struct cdb_out *, const void *key, size_t klen,
+	    const void *val, size_t vlen);
+int	cdb_out_finish(struct cdb_out *);
+void	cdb_out_free(struct cdb_out *);
+
 struct cdbw {
 	struct atomic_file	af;
-	struct cdb_make		cm;
-	int			open;	/* cm started, not finished */
+	struct cdb_out		out;
+	int			open;	/* out started, not finished */
 };
 
 /* A new index named name in dirfd (see atomic_begin for the owner). */
