@@ -66,6 +66,14 @@ bound_walk(void)
 	bound_walked = 1;
 }
 
+/* Before the fork, so that neither child walks the whole list. */
+void
+sb_caps_learn_bounding(void)
+{
+	if (!bound_walked)
+		bound_walk();
+}
+
 /* Reads every dropped cap back instead of trusting the call. */
 int
 sb_caps_drop_bounding(uint64_t keep, char *err, size_t errlen)

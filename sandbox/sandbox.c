@@ -29,12 +29,14 @@ sb_err(char *err, size_t errlen, const char *fmt, ...)
 
 /*
  * Also fixes the Landlock ABI in memory: after the frontend's filter is
- * loaded it could no longer ask the kernel.
+ * loaded it could no longer ask the kernel; and reads the bounding set
+ * once for both children (caps.c).
  */
 int
 sb_prepare(char *err, size_t errlen)
 {
 	(void)sb_landlock_abi();
+	sb_caps_learn_bounding();
 	return sb_seccomp_build(err, errlen);
 }
 

@@ -60,6 +60,7 @@ int	sb_privdrop_ids(uid_t uid, gid_t gid, char *err, size_t errlen);
 /* caps.c */
 int	sb_caps_drop_bounding(uint64_t keep, char *err, size_t errlen);
 int	sb_caps_clear_ambient(char *err, size_t errlen);
+void	sb_caps_learn_bounding(void);
 int	sb_caps_drop_all(char *err, size_t errlen);
 int	sb_caps_helper_root(char *err, size_t errlen);
 
