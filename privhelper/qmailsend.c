@@ -70,8 +70,22 @@ pidfd_open_(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
+/* 1 when the process of a pidfd has exited (reaped or not): its pidfd
+ * polls readable. */
+static int
+pidfd_ended(int fd)
+{
+	struct pollfd pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	return poll(&pfd, 1, 0) != 0;
+}
+
 /* Keeps a pidfd of pid when it still is qmail-send once pinned: the
- * second look at comm is of the process the pidfd refers to. */
+ * second look at comm is of the process the pidfd refers to. Not a
+ * zombie: a HUP would go nowhere, and its pidfd polls readable, which
+ * would make every later check (listener, cache) scan again. */
 static void
 keep(int procfd, const char *name)
 {
@@ -84,7 +98,7 @@ keep(int procfd, const char *name)
 		return;
 	if ((fd = pidfd_open_((pid_t)pid)) < 0)
 		return;
-	if (!comm_is_qmail_send(procfd, name)) {
+	if (!comm_is_qmail_send(procfd, name) || pidfd_ended(fd)) {
 		close(fd);
 		return;
 	}
@@ -254,16 +268,13 @@ cache_read(int statefd, char *buf, size_t size)
 static int
 cache_verify(int procfd, pid_t pid)
 {
-	struct pollfd pfd;
 	char name[16];
 	int fd;
 
 	if (pid == getpid() || (fd = pidfd_open_(pid)) < 0)
 		return -1;
 	snprintf(name, sizeof(name), "%ld", (long)pid);
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	if (!comm_is_qmail_send(procfd, name) || poll(&pfd, 1, 0) != 0) {
+	if (!comm_is_qmail_send(procfd, name) || pidfd_ended(fd)) {
 		close(fd);
 		return -1;
 	}

@@ -43,7 +43,8 @@
 #define QS_CACHE_SECS	60	/* a cached pid list's lifetime (a new one is found) */
 
 /* Scans procdir (normally "/proc") unless enabled is 0; keeps up to
- * QS_MAX pidfds, never of the calling process. Returns how many. */
+ * QS_MAX pidfds, never of the calling process nor of one that has
+ * exited (a zombie). Returns how many. */
 int	qmailsend_prepare(int enabled, const char *procdir);
 /* Listener: scans again when the enabled setting changed, when a kept
  * process has ended (its pidfd polls readable) or, while none is kept,

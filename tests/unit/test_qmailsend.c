@@ -2,7 +2,8 @@
  * test_qmailsend.c - the qmail-send pid cache of a session without a
  * listener (qmailsend.h): written after a scan, used instead of a scan,
  * a recycled or dead pid and a stale, forged, torn, oversized, foreign
- * or symlinked file each mean a scan and a new file, the empty list is
+ * or symlinked file each mean a scan and a new file, a zombie is never
+ * kept, the empty list is
  * trusted for QS_RESCAN_SECS only, no state-dir means a scan and no
  * file, and a forged list never gets a HUP to a process that is not
  * qmail-send.
@@ -395,6 +396,30 @@ test_forged(void)
 	fake(c, "qmail-send");
 }
 
+/* An exited, unreaped qmail-send (a zombie): a scan must not keep it,
+ * or the cache listing it would fail every check and each session would
+ * scan again. */
+static void
+test_zombie(void)
+{
+	siginfo_t si;
+	pid_t z = fork();
+
+	if (z == 0)
+		_exit(0);
+	memset(&si, 0, sizeof(si));
+	CHECK(z > 0 && waitid(P_PID, (id_t)z, &si, WEXITED | WNOWAIT) == 0,
+	    "a zombie Z (exited, not reaped)");
+	CHECK(fake(z, "qmail-send") == 0, "Z's comm says qmail-send");
+	unlink(cache);
+	CHECK(session() == 1, "the scan keeps C only");
+	CHECK(cache_is((pid_t[]){ c, -1 }), "the cache lists C, not Z");
+	forge_line((long long)time(NULL), z);
+	CHECK(session() == 1 && cache_is((pid_t[]){ c, -1 }),
+	    "a cache naming Z: rescan, C");
+	waitpid(z, NULL, 0);
+}
+
 static void
 test_no_state_dir(void)
 {
@@ -455,6 +480,7 @@ main(void)
 		test_garbage();
 		test_untrusted_files();
 		test_forged();
+		test_zombie();
 		test_no_state_dir();
 	}
 	qmailsend_reset();
