@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -190,6 +191,10 @@ session(void)
 }
 
 static pid_t a, b, c;
+/* What a scan finds in test_garbage and test_untrusted_files: C, or
+ * nothing where pidfd_open is unknown (valgrind 3.19). */
+static pid_t scan_set[2] = { -1, -1 };
+static int scan_n;
 
 static void
 test_written_and_used(void)
@@ -305,21 +310,21 @@ test_garbage(void)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		forge_around(bad[i][0], bad[i][1]);
-		CHECK(session() == 1 && cache_is((pid_t[]){ c, -1 }),
+		CHECK(session() == scan_n && cache_is(scan_set),
 		    "cache \"%s<now>%s\" ignored: scanned, replaced",
 		    shown(bad[i][0], pre, sizeof(pre)),
 		    shown(bad[i][1], post, sizeof(post)));
 	}
 	forge("", 0);
-	CHECK(session() == 1 && cache_is((pid_t[]){ c, -1 }),
+	CHECK(session() == scan_n && cache_is(scan_set),
 	    "an empty file: ignored, replaced");
 	n = snprintf(buf, sizeof(buf), "qs1 %lld\n", (long long)time(NULL));
 	forge(buf, (size_t)n + 1);	/* with its NUL */
-	CHECK(session() == 1 && cache_is((pid_t[]){ c, -1 }),
+	CHECK(session() == scan_n && cache_is(scan_set),
 	    "a NUL after the line: ignored, replaced");
 	memset(buf + n, ' ', sizeof(buf) - (size_t)n);
 	forge(buf, sizeof(buf));
-	CHECK(session() == 1 && cache_is((pid_t[]){ c, -1 }),
+	CHECK(session() == scan_n && cache_is(scan_set),
 	    "a 4 kB file: ignored, replaced");
 }
 
@@ -335,26 +340,26 @@ test_untrusted_files(void)
 	t_write(elsewhere, line, (size_t)n);
 	unlink(cache);
 	CHECK(symlink(elsewhere, cache) == 0, "the cache is a symlink");
-	CHECK(session() == 1, "not followed: scanned");
-	CHECK(cache_is((pid_t[]){ c, -1 }), "replaced by a regular file");
+	CHECK(session() == scan_n, "not followed: scanned");
+	CHECK(cache_is(scan_set), "replaced by a regular file");
 	CHECK(strcmp(slurp(elsewhere, buf, sizeof(buf)), line) == 0,
 	    "the symlink's target is unchanged");
 
 	unlink(cache);
 	CHECK(mkfifo(cache, 0600) == 0, "the cache is a FIFO");
-	CHECK(session() == 1 && cache_is((pid_t[]){ c, -1 }),
+	CHECK(session() == scan_n && cache_is(scan_set),
 	    "no hang, scanned, replaced");
 
 	forge(line, (size_t)n);
 	chmod(cache, 0644);
-	CHECK(session() == 1 && cache_is((pid_t[]){ c, -1 }),
+	CHECK(session() == scan_n && cache_is(scan_set),
 	    "a file others may read (0644): ignored, replaced");
 
 	forge(line, (size_t)n);
 	snprintf(link2, sizeof(link2), "%s/hardlink", top);
 	unlink(link2);
 	CHECK(link(cache, link2) == 0, "the cache has a second hard link");
-	CHECK(session() == 1 && cache_is((pid_t[]){ c, -1 }),
+	CHECK(session() == scan_n && cache_is(scan_set),
 	    "ignored, replaced");
 
 	if (geteuid() != 0) {
@@ -363,7 +368,7 @@ test_untrusted_files(void)
 	}
 	forge(line, (size_t)n);
 	CHECK(chown(cache, 65534, 65534) == 0, "the cache belongs to nobody");
-	CHECK(session() == 1 && cache_is((pid_t[]){ c, -1 }),
+	CHECK(session() == scan_n && cache_is(scan_set),
 	    "ignored, replaced");
 }
 
@@ -470,13 +475,25 @@ main(void)
 	snprintf(state, sizeof(state), "%s/state", top);
 	snprintf(cache, sizeof(cache), "%s/%s", state, QS_CACHE_FILE);
 	a = spawn();
-	if (CHECK(mkdir(procdir, 0755) == 0 && mkdir(state, 0700) == 0 &&
+	if (!CHECK(mkdir(procdir, 0755) == 0 && mkdir(state, 0700) == 0 &&
 	    a > 0 && fake(a, "qmail-send") == 0 && fake(1, "init") == 0,
 	    "fake procdir with qmail-send A, state-dir")) {
+		/* nothing to test */
+	} else if (syscall(SYS_pidfd_open, getpid(), 0) < 0 &&
+	    errno == ENOSYS) {
+		T_SKIP("pidfd_open unknown here (valgrind 3.19): no process "
+		    "is ever kept; only the file checks run");
+		c = spawn();
+		fake(c, "qmail-send");
+		test_garbage();
+		test_untrusted_files();
+	} else {
 		test_written_and_used();
 		test_recycled();
 		test_dead();
 		test_negative();
+		scan_set[0] = c;
+		scan_n = 1;
 		test_garbage();
 		test_untrusted_files();
 		test_forged();
