@@ -18,32 +18,12 @@
 
 #include <cdb.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <sys/types.h>
 
 #include "atomic.h"
+#include "cdbwrite.h"
 
 #define VPW_LINE_MAX	510	/* vpasswd line without '\n' (1.4) */
-
-/* cdbwrite.c: the writer under cdbw (its fields are cdbwrite.c's). */
-#define CDB_OUTBUF	65536
-struct cdb_out_slot {
-	uint32_t	hash;
-	uint32_t	pos;
-};
-struct cdb_out {
-	struct atomic_file	*af;
-	unsigned char		*buf;	/* CDB_OUTBUF bytes */
-	size_t			 blen;
-	uint32_t		 pos;	/* bytes of the file so far */
-	struct cdb_out_slot	*slots;	/* one per record, in order */
-	size_t			 nslots, cap;
-};
-int	cdb_out_start(struct cdb_out *, struct atomic_file *);
-int	cdb_out_add(struct cdb_out *, const void *key, size_t klen,
-	    const void *val, size_t vlen);
-int	cdb_out_finish(struct cdb_out *);
-void	cdb_out_free(struct cdb_out *);
 
 struct cdbw {
 	struct atomic_file	af;

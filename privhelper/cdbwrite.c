@@ -9,7 +9,8 @@
  * pieces: at 10,000 users a vpasswd.cdb took 500 write(2)s per add_user
  * (docs/PERFORMANCE.md). tinycdb still reads every index.
  *
- * Callers: cdbmake.c alone (cdbw_begin/add/finish/abort are the API).
+ * Callers: cdbmake.c alone (cdbwrite.h; cdbw_* of cdbmake.h are the
+ * API for everyone else).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -17,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cdbmake.h"
+#include "cdbwrite.h"
 
 #define CDB_HEADER	2048u		/* 256 (position, slots) pairs */
 #define CDB_POS_MAX	0xffffffffu

@@ -318,6 +318,20 @@ cache_load(int statefd, const char *procdir)
 	return 0;
 }
 
+/* Appends sep and v to buf (QS_CACHE_SIZE bytes); -1 when it does not
+ * fit, and then nothing is written. */
+static int
+cache_put(char *buf, size_t *len, const char *sep, long long v)
+{
+	size_t room = QS_CACHE_SIZE - *len;
+	int k = snprintf(buf + *len, room, "%s%lld", sep, v);
+
+	if (k < 0 || (size_t)k >= room)
+		return -1;
+	*len += (size_t)k;
+	return 0;
+}
+
 /* Replaces the cache with the scan made at `when`. Best effort: the
  * cache only saves the next session a scan. No lock: every writer
  * writes a whole scan, and a stale one fails verification or expires. */
@@ -326,17 +340,17 @@ cache_store(int statefd, time_t when)
 {
 	struct atomic_file af;
 	char buf[QS_CACHE_SIZE];
-	size_t len;
+	size_t len = 0;
 	int i;
 
-	len = (size_t)snprintf(buf, sizeof(buf), "%s%lld", QS_CACHE_MAGIC,
-	    (long long)when);
-	for (i = 0; i < qs_n; i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %ld",
-		    (long)qs_pid[i]);
-	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "\n");
-	if (len >= sizeof(buf))
+	if (cache_put(buf, &len, QS_CACHE_MAGIC, (long long)when) < 0)
 		return;
+	for (i = 0; i < qs_n; i++)
+		if (cache_put(buf, &len, " ", (long long)qs_pid[i]) < 0)
+			return;
+	if (len + 1 >= sizeof(buf))
+		return;
+	buf[len++] = '\n';
 	if (atomic_begin(statefd, QS_CACHE_FILE, (uid_t)-1, (gid_t)-1, 0600,
 	    &af) < 0)
 		return;
